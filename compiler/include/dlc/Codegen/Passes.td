@@ -1,0 +1,60 @@
+//===- Passes.td - dlc CPU codegen passes -------------------------*- tablegen -*-===//
+
+#ifndef DLC_CODEGEN_PASSES_TD
+#define DLC_CODEGEN_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def AssignWorkspace : Pass<"dlc-assign-workspace", "ModuleOp"> {
+  let summary = "Carve every temporary buffer out of one caller-provided workspace";
+  let description = [{
+    After bufferization, each `memref.alloc` of a public function becomes a
+    `memref.view` into a new trailing argument `memref<N x i8>`, the
+    workspace, at a 64-byte aligned offset; `N` is recorded on the function as
+    `dlc.workspace_size`. Generated code then never calls malloc: the caller
+    (or the runtime) allocates the workspace once. Offsets are assigned in
+    program order without reuse; liveness-based reuse is a later refinement.
+    A dynamically shaped allocation is an error.
+
+    Before:
+    ```mlir
+    func.func @f(%a: memref<4xf32>) {
+      %t = memref.alloc() : memref<4xf32>
+      ...
+    ```
+    After:
+    ```mlir
+    func.func @f(%a: memref<4xf32>, %ws: memref<64xi8>) attributes {dlc.workspace_size = 64 : i64} {
+      %c0 = arith.constant 0 : index
+      %t = memref.view %ws[%c0][] : memref<64xi8> to memref<4xf32>
+      ...
+    ```
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
+def ApproximateMath : Pass<"dlc-approximate-math"> {
+  let summary = "Replace f32 transcendental functions by vectorizable polynomials";
+  let description = [{
+    `math.exp`, `math.tanh`, `math.erf`, `math.log` and friends on f32 become
+    arithmetic (MLIR's polynomial approximations), so no element costs a libm
+    call and the loops vectorize. f64 ops are left for libm.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
+def EmitPackedEntry : Pass<"dlc-emit-packed-entry", "ModuleOp"> {
+  let summary = "Add NAME_packed(void **args) beside every dlc entry point";
+  let description = [{
+    For each `llvm.func` marked `dlc.entry` whose arguments are all pointers
+    (the bare-pointer calling convention), emits `@<name>_packed(%args:
+    !llvm.ptr)` that loads argument i from `args[i]` and calls the entry. The
+    runtime calls entries through this one signature.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
+#endif // DLC_CODEGEN_PASSES_TD

@@ -1,0 +1,59 @@
+//===- LoweringUtils.cpp - shared helpers of the DlcToLinalg patterns -----===//
+
+#include "LoweringUtils.h"
+
+#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+
+using namespace mlir;
+using namespace mlir::dlc;
+
+Value mlir::dlc::createEmpty(OpBuilder &b, Location loc, RankedTensorType type) {
+  return tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
+}
+
+Value mlir::dlc::floatConstant(OpBuilder &b, Location loc, Type type,
+                               double value) {
+  return arith::ConstantOp::create(b, loc, b.getFloatAttr(type, value));
+}
+
+Value mlir::dlc::createFilled(OpBuilder &b, Location loc, RankedTensorType type,
+                              double value) {
+  Value init = createEmpty(b, loc, type);
+  Value scalar = floatConstant(b, loc, type.getElementType(), value);
+  return linalg::FillOp::create(b, loc, scalar, init).getResult(0);
+}
+
+AffineMap mlir::dlc::broadcastMap(MLIRContext *ctx, ArrayRef<int64_t> shape,
+                                  ArrayRef<int64_t> resultShape) {
+  size_t offset = resultShape.size() - shape.size();
+  SmallVector<AffineExpr> exprs;
+  for (auto [i, d] : llvm::enumerate(shape)) {
+    if (d == 1 && resultShape[i + offset] != 1)
+      exprs.push_back(getAffineConstantExpr(0, ctx));
+    else
+      exprs.push_back(getAffineDimExpr(i + offset, ctx));
+  }
+  return AffineMap::get(resultShape.size(), 0, exprs, ctx);
+}
+
+Value mlir::dlc::buildElementwise(OpBuilder &b, Location loc,
+                                  RankedTensorType resultType,
+                                  ValueRange inputs, ScalarFn fn) {
+  MLIRContext *ctx = b.getContext();
+  ArrayRef<int64_t> shape = resultType.getShape();
+  SmallVector<AffineMap> maps;
+  for (Value in : inputs)
+    maps.push_back(
+        broadcastMap(ctx, cast<RankedTensorType>(in.getType()).getShape(), shape));
+  maps.push_back(AffineMap::getMultiDimIdentityMap(shape.size(), ctx));
+  SmallVector<utils::IteratorType> iterators(shape.size(),
+                                             utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{resultType}, inputs,
+      ValueRange{createEmpty(b, loc, resultType)}, maps, iterators,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        Value r = fn(nb, nloc, args.drop_back());
+        linalg::YieldOp::create(nb, nloc, r);
+      });
+  return generic.getResult(0);
+}

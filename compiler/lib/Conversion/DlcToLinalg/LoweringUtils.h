@@ -1,0 +1,46 @@
+//===- LoweringUtils.h - shared helpers of the DlcToLinalg patterns -*- C++ -*-===//
+//
+// Building blocks every op family uses: empty and filled result tensors,
+// broadcasting indexing maps, and elementwise linalg.generic construction.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DLC_CONVERSION_DLCTOLINALG_LOWERINGUTILS_H
+#define DLC_CONVERSION_DLCTOLINALG_LOWERINGUTILS_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/AffineMap.h"
+#include "mlir/IR/Builders.h"
+
+namespace mlir::dlc {
+
+/// Computes one output element from the scalar inputs of an elementwise op.
+using ScalarFn =
+    function_ref<Value(OpBuilder &, Location, ValueRange /*scalars*/)>;
+
+/// tensor.empty of `type`.
+Value createEmpty(OpBuilder &b, Location loc, RankedTensorType type);
+
+/// A tensor of `type` filled with `value` (linalg.fill).
+Value createFilled(OpBuilder &b, Location loc, RankedTensorType type,
+                   double value);
+
+/// A float constant of `type`.
+Value floatConstant(OpBuilder &b, Location loc, Type type, double value);
+
+/// The indexing map reading an operand of `shape` inside a loop nest over
+/// `resultShape` (numpy broadcasting: dimensions align from the right; an
+/// operand dimension of 1 under a larger loop reads index 0).
+AffineMap broadcastMap(MLIRContext *ctx, ArrayRef<int64_t> shape,
+                       ArrayRef<int64_t> resultShape);
+
+/// An all-parallel linalg.generic over `resultType` whose inputs broadcast to
+/// it; `fn` computes an element.
+Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
+                       ValueRange inputs, ScalarFn fn);
+
+} // namespace mlir::dlc
+
+#endif
