@@ -27,6 +27,7 @@
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/TargetParser/Host.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/TargetParser/SubtargetFeature.h"
 
@@ -138,6 +139,20 @@ createTargetMachine(const TargetOptions &options, std::string &error) {
   if (!tm)
     error = "cannot create a target machine for " + triple.str() + " / " + cpu;
   return tm;
+}
+
+LogicalResult mlir::dlc::checkTarget(const TargetOptions &target,
+                                     std::string &error) {
+  std::unique_ptr<llvm::TargetMachine> tm = createTargetMachine(target, error);
+  if (!tm)
+    return failure();
+  if (target.cpu != "native" &&
+      !tm->getMCSubtargetInfo()->isCPUStringValid(target.cpu)) {
+    error = "unknown --mcpu '" + target.cpu + "' for target " +
+            tm->getTargetTriple().str();
+    return failure();
+  }
+  return success();
 }
 
 std::unique_ptr<llvm::Module>

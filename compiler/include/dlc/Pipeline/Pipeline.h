@@ -49,6 +49,9 @@ struct TargetOptions {
   unsigned optLevel = 3;
 };
 
+/// Checks that the target (e.g. an --mcpu name) is known to LLVM.
+LogicalResult checkTarget(const TargetOptions &target, std::string &error);
+
 /// Translates an LLVM-dialect module to LLVM IR, optimized for the target.
 /// Errors go to the context's diagnostic engine.
 std::unique_ptr<llvm::Module> translateAndOptimize(ModuleOp module,

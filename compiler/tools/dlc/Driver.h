@@ -1,0 +1,62 @@
+//===- Driver.h - the stages `dlc` runs, shared by its commands -*- C++ -*-===//
+
+#ifndef DLC_TOOLS_DLC_DRIVER_H
+#define DLC_TOOLS_DLC_DRIVER_H
+
+#include "ModelTable.h"
+#include "dlc/Pipeline/Pipeline.h"
+
+#include "mlir/IR/MLIRContext.h"
+
+#include <map>
+#include <optional>
+#include <string>
+
+namespace dlc {
+
+/// Exit statuses (cli-and-abi.md).
+enum ExitCode { kExitOk = 0, kExitUserError = 1, kExitInternalError = 70 };
+
+struct CompileOptions {
+  std::string modelPath;
+  std::map<std::string, int64_t> dims;
+  mlir::dlc::EmitStage emit = mlir::dlc::EmitStage::Object;
+  mlir::dlc::TargetOptions target;
+};
+
+/// What a compilation produced. `text` holds the textual stage output for
+/// --emit stages before the object; `object` the object bytes.
+struct CompileResult {
+  ModelSpec spec;
+  ModelTable table;
+  std::string text;
+  std::string object;
+};
+
+/// Runs the pipeline up to options.emit. Diagnostics are printed to stderr as
+/// `file:line:col: error: ...`. Returns an exit code (kExitOk on success).
+int compileModel(mlir::MLIRContext &ctx, const CompileOptions &options,
+                 CompileResult &result);
+
+/// A context with every dialect the pipeline needs and dlc's diagnostic
+/// printer installed.
+std::unique_ptr<mlir::MLIRContext> createContext();
+
+/// Writes `contents` to `path` atomically (temporary file, then rename).
+/// On failure prints an error and returns false.
+bool writeFileAtomically(const std::string &path, const std::string &contents);
+
+/// `dlc run`: JIT-loads the compiled object and runs inference once.
+struct RunOptions {
+  std::map<std::string, std::string> inputs;  // name -> .npy
+  std::map<std::string, std::string> outputs; // name -> .npy
+  std::string weights;
+};
+int runModel(const CompileResult &compiled, const RunOptions &options);
+
+/// Prints "dlc: error: <message>" to stderr.
+void reportError(const std::string &message);
+
+} // namespace dlc
+
+#endif

@@ -1,0 +1,430 @@
+//===- ModelTable.cpp - the model's description table and C header --------===//
+
+#include "ModelTable.h"
+
+#include "llvm/ADT/APFloat.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstring>
+#include <set>
+
+namespace dlc {
+
+dlc_dtype toRuntimeDType(DType dtype) {
+  switch (dtype) {
+  case DType::F32: return DLC_DTYPE_F32;
+  case DType::F16: return DLC_DTYPE_F16;
+  case DType::BF16: return DLC_DTYPE_BF16;
+  case DType::F64: return DLC_DTYPE_F64;
+  case DType::I64: return DLC_DTYPE_I64;
+  case DType::I32: return DLC_DTYPE_I32;
+  case DType::I8: return DLC_DTYPE_I8;
+  case DType::U8: return DLC_DTYPE_U8;
+  case DType::Bool: return DLC_DTYPE_BOOL;
+  }
+  return DLC_DTYPE_F32;
+}
+
+int64_t TableTensor::numElements() const {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+int64_t TableTensor::sizeBytes() const {
+  return numElements() * static_cast<int64_t>(dlc_dtype_size(toRuntimeDType(dtype)));
+}
+
+namespace {
+
+/// A C identifier for `name`, unique within `used`.
+std::string cIdentifier(const std::string &name, std::set<std::string> &used) {
+  std::string id;
+  for (char c : name)
+    id += (std::isalnum(static_cast<unsigned char>(c)) || c == '_') ? c : '_';
+  if (id.empty() || std::isdigit(static_cast<unsigned char>(id[0])))
+    id = "v_" + id;
+  std::string unique = id;
+  for (int i = 2; used.count(unique); ++i)
+    unique = id + "_" + std::to_string(i);
+  used.insert(unique);
+  return unique;
+}
+
+TableTensor makeTensor(const TensorDecl &t, std::set<std::string> &used) {
+  return {t.name, cIdentifier(t.name, used), t.dtype, t.shape};
+}
+
+/// Appends `value` to `out` in the representation of `dtype`.
+void appendValue(std::vector<unsigned char> &out, DType dtype, const JValue &v) {
+  auto put = [&](const auto &x) {
+    const unsigned char *p = reinterpret_cast<const unsigned char *>(&x);
+    out.insert(out.end(), p, p + sizeof(x));
+  };
+  auto asDouble = [&] { return v.getDouble().value_or(0.0); };
+  auto asInt = [&]() -> int64_t {
+    if (std::optional<int64_t> i = v.getInt64())
+      return *i;
+    return static_cast<int64_t>(asDouble());
+  };
+  switch (dtype) {
+  case DType::F32: put(static_cast<float>(asDouble())); break;
+  case DType::F64: put(asDouble()); break;
+  case DType::F16:
+  case DType::BF16: {
+    llvm::APFloat f(asDouble());
+    bool lost;
+    f.convert(dtype == DType::F16 ? llvm::APFloat::IEEEhalf()
+                                  : llvm::APFloat::BFloat(),
+              llvm::APFloat::rmNearestTiesToEven, &lost);
+    put(static_cast<uint16_t>(f.bitcastToAPInt().getZExtValue()));
+    break;
+  }
+  case DType::I64: put(asInt()); break;
+  case DType::I32: put(static_cast<int32_t>(asInt())); break;
+  case DType::I8: put(static_cast<int8_t>(asInt())); break;
+  case DType::U8: put(static_cast<uint8_t>(asInt())); break;
+  case DType::Bool: put(static_cast<uint8_t>(asInt() != 0)); break;
+  }
+}
+
+dlc_init_spec initSpec(const InitSpec &init) {
+  dlc_init_spec s{};
+  s.seed = init.seed;
+  s.fan_in = init.fanIn.value_or(0);
+  s.fan_out = init.fanOut.value_or(0);
+  const std::string &k = init.kind;
+  if (k == "zeros") s.kind = DLC_INIT_ZEROS;
+  else if (k == "ones") s.kind = DLC_INIT_ONES;
+  else if (k == "constant") { s.kind = DLC_INIT_CONSTANT; s.a = init.value; }
+  else if (k == "uniform") { s.kind = DLC_INIT_UNIFORM; s.a = init.low; s.b = init.high; }
+  else if (k == "normal") { s.kind = DLC_INIT_NORMAL; s.a = init.mean; s.b = init.std; }
+  else if (k == "glorot_uniform") s.kind = DLC_INIT_GLOROT_UNIFORM;
+  else if (k == "glorot_normal") s.kind = DLC_INIT_GLOROT_NORMAL;
+  else if (k == "he_uniform") s.kind = DLC_INIT_HE_UNIFORM;
+  else if (k == "he_normal") s.kind = DLC_INIT_HE_NORMAL;
+  return s;
+}
+
+} // namespace
+
+ModelTable buildModelTable(const ModelSpec &spec,
+                           const std::vector<std::string> &inputNames,
+                           uint64_t inferWorkspaceSize) {
+  ModelTable t;
+  t.modelName = spec.name;
+  t.sourceFile = spec.file;
+  t.inferWorkspaceSize = inferWorkspaceSize;
+  std::set<std::string> used{"workspace"};
+  for (const ParamDecl &p : spec.params) {
+    TableParam tp;
+    tp.tensor = makeTensor(p.t, used);
+    tp.trainable = p.trainable;
+    if (p.init) {
+      tp.init = initSpec(*p.init);
+    } else if (p.data) {
+      tp.init.kind = DLC_INIT_DATA;
+      for (const JValue &v : p.data->elements())
+        appendValue(tp.data, p.t.dtype, v);
+    } else {
+      tp.init.kind = DLC_INIT_NONE;
+    }
+    t.params.push_back(std::move(tp));
+  }
+  for (const std::string &name : inputNames)
+    for (const TensorDecl &in : spec.inputs)
+      if (in.name == name)
+        t.inputs.push_back(makeTensor(in, used));
+  for (const std::string &name : spec.outputs) {
+    // An output is a node result (or an input/parameter passed through).
+    const ValueDef &def = spec.values.at(name);
+    TensorDecl decl;
+    decl.name = name;
+    switch (def.kind) {
+    case ValueDef::Kind::Input: decl = spec.inputs[def.index]; break;
+    case ValueDef::Kind::Param: decl = spec.params[def.index].t; break;
+    case ValueDef::Kind::NodeOutput: break; // shape filled in by the caller
+    }
+    t.outputs.push_back(makeTensor(decl, used));
+  }
+  return t;
+}
+
+//===----------------------------------------------------------------------===//
+// C header
+//===----------------------------------------------------------------------===//
+
+static const char *cType(DType dtype) {
+  switch (dtype) {
+  case DType::F32: return "float";
+  case DType::F64: return "double";
+  case DType::F16:
+  case DType::BF16: return "uint16_t";
+  case DType::I64: return "int64_t";
+  case DType::I32: return "int32_t";
+  case DType::I8: return "int8_t";
+  case DType::U8:
+  case DType::Bool: return "uint8_t";
+  }
+  return "void";
+}
+
+static const char *dtypeEnum(DType dtype) {
+  switch (dtype) {
+  case DType::F32: return "DLC_DTYPE_F32";
+  case DType::F16: return "DLC_DTYPE_F16";
+  case DType::BF16: return "DLC_DTYPE_BF16";
+  case DType::F64: return "DLC_DTYPE_F64";
+  case DType::I64: return "DLC_DTYPE_I64";
+  case DType::I32: return "DLC_DTYPE_I32";
+  case DType::I8: return "DLC_DTYPE_I8";
+  case DType::U8: return "DLC_DTYPE_U8";
+  case DType::Bool: return "DLC_DTYPE_BOOL";
+  }
+  return "DLC_DTYPE_F32";
+}
+
+static const char *initEnum(dlc_init_kind k) {
+  static const char *names[] = {
+      "DLC_INIT_NONE",    "DLC_INIT_DATA",           "DLC_INIT_ZEROS",
+      "DLC_INIT_ONES",    "DLC_INIT_CONSTANT",       "DLC_INIT_UNIFORM",
+      "DLC_INIT_NORMAL",  "DLC_INIT_GLOROT_UNIFORM", "DLC_INIT_GLOROT_NORMAL",
+      "DLC_INIT_HE_UNIFORM", "DLC_INIT_HE_NORMAL"};
+  return names[k];
+}
+
+static std::string shapeString(const std::vector<int64_t> &shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+/// Prints a C string literal (names may hold any character).
+static void printCString(llvm::raw_ostream &os, const std::string &s) {
+  os << '"';
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\')
+      os << '\\' << c;
+    else if (c < 0x20 || c >= 0x7f)
+      os << llvm::format("\\%03o", c);
+    else
+      os << c;
+  }
+  os << '"';
+}
+
+/// The values of a DLC_INIT_DATA parameter as a C initializer list.
+static void printData(llvm::raw_ostream &os, const TableParam &p) {
+  const unsigned char *bytes = p.data.data();
+  int64_t n = p.tensor.numElements();
+  for (int64_t i = 0; i < n; ++i) {
+    os << (i % 8 == 0 ? "\n  " : " ");
+    switch (p.tensor.dtype) {
+    case DType::F32: {
+      float v;
+      std::memcpy(&v, bytes + 4 * i, 4);
+      os << llvm::format("%.9gf", v);
+      break;
+    }
+    case DType::F64: {
+      double v;
+      std::memcpy(&v, bytes + 8 * i, 8);
+      os << llvm::format("%.17g", v);
+      break;
+    }
+    case DType::F16:
+    case DType::BF16: {
+      uint16_t v;
+      std::memcpy(&v, bytes + 2 * i, 2);
+      os << llvm::format("0x%04x", v);
+      break;
+    }
+    case DType::I64: {
+      int64_t v;
+      std::memcpy(&v, bytes + 8 * i, 8);
+      os << v << "LL";
+      break;
+    }
+    case DType::I32: {
+      int32_t v;
+      std::memcpy(&v, bytes + 4 * i, 4);
+      os << v;
+      break;
+    }
+    case DType::I8: os << static_cast<int>(static_cast<int8_t>(bytes[i])); break;
+    case DType::U8:
+    case DType::Bool: os << static_cast<int>(bytes[i]); break;
+    }
+    os << ",";
+  }
+}
+
+std::string generateHeader(const ModelTable &t) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  const std::string &n = t.modelName;
+  std::string guard = "DLC_GENERATED_" + n + "_H";
+  os << "/* " << n << ".h — generated by `dlc compile` from " << t.sourceFile
+     << ". Do not edit.\n"
+     << " *\n"
+     << " * Link with the object file dlc wrote beside this header and with\n"
+     << " * libdlcrt (-ldlcrt -lstdc++ -lm -lpthread). See docs/abi.md. */\n"
+     << "#ifndef " << guard << "\n#define " << guard << "\n\n"
+     << "#include <stdint.h>\n#include <dlc/runtime.h>\n\n"
+     << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
+
+  // The typed entry point.
+  os << "/* Inference. Every pointer is to a dense row-major array; parameters\n"
+     << " * and inputs are read, outputs written. The workspace is scratch\n"
+     << " * memory of " << n << "_INFER_WORKSPACE_SIZE bytes, 64-byte aligned,\n"
+     << " * reusable across calls (not concurrently).\n";
+  for (const TableParam &p : t.params)
+    os << " *   " << p.tensor.cName << ": parameter, " << toString(p.tensor.dtype)
+       << " " << shapeString(p.tensor.shape) << "\n";
+  for (const TableTensor &in : t.inputs)
+    os << " *   " << in.cName << ": input, " << toString(in.dtype) << " "
+       << shapeString(in.shape) << "\n";
+  for (const TableTensor &out : t.outputs)
+    os << " *   " << out.cName << ": output, " << toString(out.dtype) << " "
+       << shapeString(out.shape) << "\n";
+  os << " */\n";
+  os << "void " << n << "_infer(";
+  bool first = true;
+  auto arg = [&](const std::string &type, const std::string &name) {
+    os << (first ? "" : ",\n    ") << type << " " << name;
+    first = false;
+  };
+  for (const TableParam &p : t.params)
+    arg(std::string("const ") + cType(p.tensor.dtype) + " *", p.tensor.cName);
+  for (const TableTensor &in : t.inputs)
+    arg(std::string("const ") + cType(in.dtype) + " *", in.cName);
+  for (const TableTensor &out : t.outputs)
+    arg(std::string(cType(out.dtype)) + " *", out.cName);
+  arg("void *", "workspace");
+  os << ");\n\n";
+  os << "/* The same entry with args[] = {parameters..., inputs..., outputs...,\n"
+     << " * workspace}: what the runtime's dlc_infer calls. */\n"
+     << "void " << n << "_infer_packed(void **args);\n\n";
+
+  os << "#define " << n << "_INFER_WORKSPACE_SIZE " << t.inferWorkspaceSize
+     << "u\n";
+  os << "#define " << n << "_NUM_PARAMS " << t.params.size() << "\n";
+  os << "#define " << n << "_NUM_INPUTS " << t.inputs.size() << "\n";
+  os << "#define " << n << "_NUM_OUTPUTS " << t.outputs.size() << "\n\n";
+
+  // The description table.
+  os << "/* The description table the runtime works from\n"
+     << " * (dlc_params_create(&" << n << "_info, ...)). */\n";
+  auto shapeArray = [&](const TableTensor &x, const char *kind) {
+    std::string name = n + "_" + kind + "_" + x.cName + "_shape";
+    if (x.shape.empty())
+      return std::string("NULL");
+    os << "static const int64_t " << name << "[] = {";
+    for (size_t i = 0; i < x.shape.size(); ++i)
+      os << (i ? ", " : "") << x.shape[i];
+    os << "};\n";
+    return name;
+  };
+  auto tensorInit = [&](const TableTensor &x, const std::string &shape) {
+    std::string s;
+    llvm::raw_string_ostream ts(s);
+    ts << "{";
+    printCString(ts, x.name);
+    ts << ", " << dtypeEnum(x.dtype) << ", " << x.shape.size() << ", " << shape
+       << ", " << x.numElements() << ", " << x.sizeBytes() << "}";
+    return s;
+  };
+  std::vector<std::string> paramInits;
+  for (const TableParam &p : t.params) {
+    std::string shape = shapeArray(p.tensor, "param");
+    std::string data = "NULL";
+    if (p.init.kind == DLC_INIT_DATA) {
+      data = n + "_param_" + p.tensor.cName + "_data";
+      os << "static const " << cType(p.tensor.dtype) << " " << data << "[] = {";
+      printData(os, p);
+      os << "\n};\n";
+    }
+    std::string s;
+    llvm::raw_string_ostream ps(s);
+    ps << "  {" << tensorInit(p.tensor, shape) << ", " << (p.trainable ? 1 : 0)
+       << ",\n   {" << initEnum(p.init.kind) << ", " << p.init.seed << "u, "
+       << llvm::format("%.17g", p.init.a) << ", "
+       << llvm::format("%.17g", p.init.b) << ", " << p.init.fan_in << ", "
+       << p.init.fan_out << ", " << data << "}}";
+    paramInits.push_back(s);
+  }
+  std::vector<std::string> inputInits, outputInits;
+  for (const TableTensor &in : t.inputs)
+    inputInits.push_back("  " + tensorInit(in, shapeArray(in, "input")));
+  for (const TableTensor &out : t.outputs)
+    outputInits.push_back("  " + tensorInit(out, shapeArray(out, "output")));
+  auto table = [&](const char *type, const std::string &name,
+                   const std::vector<std::string> &rows) {
+    if (rows.empty())
+      return std::string("NULL");
+    os << "static const " << type << " " << name << "[] = {\n";
+    for (const std::string &r : rows)
+      os << r << ",\n";
+    os << "};\n";
+    return name;
+  };
+  std::string params = table("dlc_param_info", n + "_params", paramInits);
+  std::string inputs = table("dlc_tensor_info", n + "_inputs", inputInits);
+  std::string outputs = table("dlc_tensor_info", n + "_outputs", outputInits);
+  os << "static const dlc_model_info " << n << "_info = {\n"
+     << "  DLC_ABI_VERSION, ";
+  printCString(os, n);
+  os << ",\n  " << t.inputs.size() << ", " << inputs << ",\n  "
+     << t.outputs.size() << ", " << outputs << ",\n  " << t.params.size()
+     << ", " << params << ",\n  " << n << "_INFER_WORKSPACE_SIZE, " << n
+     << "_infer_packed,\n};\n\n";
+
+  os << "#ifdef __cplusplus\n}\n#endif\n\n#endif /* " << guard << " */\n";
+  return text;
+}
+
+void buildRuntimeInfo(const ModelTable &t, dlc_packed_fn infer,
+                      RuntimeModelInfo &out) {
+  auto tensorInfo = [](const TableTensor &x) {
+    dlc_tensor_info i{};
+    i.name = x.name.c_str();
+    i.dtype = toRuntimeDType(x.dtype);
+    i.rank = static_cast<int32_t>(x.shape.size());
+    i.shape = x.shape.data();
+    i.num_elements = x.numElements();
+    i.size_bytes = x.sizeBytes();
+    return i;
+  };
+  out.params.clear();
+  for (const TableParam &p : t.params) {
+    dlc_param_info pi{};
+    pi.tensor = tensorInfo(p.tensor);
+    pi.trainable = p.trainable;
+    pi.init = p.init;
+    if (p.init.kind == DLC_INIT_DATA)
+      pi.init.data = p.data.data();
+    out.params.push_back(pi);
+  }
+  out.inputs.clear();
+  for (const TableTensor &x : t.inputs)
+    out.inputs.push_back(tensorInfo(x));
+  out.outputs.clear();
+  for (const TableTensor &x : t.outputs)
+    out.outputs.push_back(tensorInfo(x));
+  out.info.abi_version = DLC_ABI_VERSION;
+  out.info.name = t.modelName.c_str();
+  out.info.num_inputs = static_cast<int32_t>(out.inputs.size());
+  out.info.inputs = out.inputs.data();
+  out.info.num_outputs = static_cast<int32_t>(out.outputs.size());
+  out.info.outputs = out.outputs.data();
+  out.info.num_params = static_cast<int32_t>(out.params.size());
+  out.info.params = out.params.data();
+  out.info.infer_workspace_size = t.inferWorkspaceSize;
+  out.info.infer = infer;
+}
+
+} // namespace dlc

@@ -1,0 +1,69 @@
+//===- ModelTable.h - the model's description table ------------*- C++ -*-===//
+//
+// One description of a compiled model's interface (parameters, inputs,
+// outputs, init specs, workspace), built from the ModelSpec and the compiled
+// entry point. The header generator prints it as C; `dlc run` turns it into
+// an in-memory dlc_model_info for the runtime. Both read the same struct, so
+// the two cannot disagree.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DLC_TOOLS_DLC_MODELTABLE_H
+#define DLC_TOOLS_DLC_MODELTABLE_H
+
+#include "dlc/Frontend/ModelSpec.h"
+#include "dlc/runtime.h"
+
+#include <string>
+#include <vector>
+
+namespace dlc {
+
+struct TableTensor {
+  std::string name;
+  std::string cName; // a unique C identifier derived from name
+  DType dtype;
+  std::vector<int64_t> shape;
+  int64_t numElements() const;
+  int64_t sizeBytes() const;
+};
+
+struct TableParam {
+  TableTensor tensor;
+  bool trainable = true;
+  dlc_init_spec init{}; // data is null here; see `data`
+  std::vector<unsigned char> data; // DLC_INIT_DATA: the values in dtype
+};
+
+struct ModelTable {
+  std::string modelName;
+  std::string sourceFile;
+  std::vector<TableParam> params;
+  std::vector<TableTensor> inputs; // the inference entry's inputs, in order
+  std::vector<TableTensor> outputs;
+  uint64_t inferWorkspaceSize = 0;
+};
+
+/// Builds the table; inputNames are the inputs the entry takes, in order.
+ModelTable buildModelTable(const ModelSpec &spec,
+                           const std::vector<std::string> &inputNames,
+                           uint64_t inferWorkspaceSize);
+
+/// The C header for the compiled object (see docs/abi.md).
+std::string generateHeader(const ModelTable &table);
+
+dlc_dtype toRuntimeDType(DType dtype);
+
+/// Holds a dlc_model_info and the storage its pointers refer to.
+struct RuntimeModelInfo {
+  dlc_model_info info{};
+  std::vector<dlc_param_info> params;
+  std::vector<dlc_tensor_info> inputs, outputs;
+};
+/// `table` must outlive the result.
+void buildRuntimeInfo(const ModelTable &table, dlc_packed_fn infer,
+                      RuntimeModelInfo &out);
+
+} // namespace dlc
+
+#endif

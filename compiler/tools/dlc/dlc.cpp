@@ -1,0 +1,231 @@
+//===- dlc.cpp - the dlc command ------------------------------------------===//
+//
+// `dlc compile` and `dlc run` (docs/cli.md). Arguments are parsed here by
+// hand so every mistake gets one clear line and exit status 1; the work is
+// in Driver.cpp and Run.cpp. A crash is turned into exit status 70 with a
+// message that says it is a bug.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Driver.h"
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/ErrorHandling.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <unistd.h>
+
+using namespace dlc;
+
+namespace {
+
+const char *kUsage =
+    "usage: dlc <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  compile MODEL.json [-o OUT.o]      compile to an object file and OUT.h\n"
+    "  run MODEL.json --input NAME=X.npy  compile and run inference once\n"
+    "      [--weights W.safetensors] [--output NAME=Y.npy]\n"
+    "\n"
+    "options of every compiling command:\n"
+    "  --dim NAME=SIZE     bind a named dimension\n"
+    "  --emit=KIND         stop after a stage: dlc, linalg, llvm, llvm-ir, asm, obj\n"
+    "  --mcpu=NAME         target CPU (default: the host)\n"
+    "  -O0 ... -O3         optimization level (default -O3)\n"
+    "  --target=cpu        the only target of this version\n"
+    "  --threads N         threads for commands that run code\n"
+    "  -o FILE             output file (compile: default NAME.o; text stages: stdout)\n";
+
+[[noreturn]] void crashed(int) {
+  static const char msg[] =
+      "dlc: internal compiler error (crash); this is a bug in dlc. Please "
+      "report it with the model file and the command line.\n";
+  ssize_t ignored = ::write(2, msg, sizeof msg - 1);
+  (void)ignored;
+  ::_exit(kExitInternalError);
+}
+
+void installCrashHandlers() {
+  for (int sig : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT})
+    std::signal(sig, crashed);
+  llvm::install_fatal_error_handler(
+      [](void *, const char *reason, bool) {
+        llvm::errs() << "dlc: internal compiler error: " << reason
+                     << "\nthis is a bug in dlc; please report it with the "
+                        "model file and the command line.\n";
+        ::_exit(kExitInternalError);
+      },
+      nullptr);
+}
+
+int usageError(const std::string &message) {
+  reportError(message);
+  llvm::errs() << "run 'dlc --help' for usage\n";
+  return kExitUserError;
+}
+
+/// Splits "NAME=VALUE"; false if malformed.
+bool splitAssignment(llvm::StringRef arg, std::string &name, std::string &value) {
+  auto [n, v] = arg.split('=');
+  if (n.empty() || v.empty() || !arg.contains('='))
+    return false;
+  name = n.str();
+  value = v.str();
+  return true;
+}
+
+struct Args {
+  std::string command;
+  CompileOptions compile;
+  RunOptions run;
+  std::string output;
+  bool train = false;
+};
+
+/// Parses argv; returns -1 on success or an exit code.
+int parseArgs(int argc, char **argv, Args &args) {
+  if (argc < 2)
+    return usageError("no command given");
+  args.command = argv[1];
+  if (args.command == "--help" || args.command == "-h" || args.command == "help") {
+    llvm::outs() << kUsage;
+    return kExitOk;
+  }
+  if (args.command == "train" || args.command == "eval")
+    return usageError("'dlc " + args.command + "' is not available in this "
+                      "version (training arrives with --train support)");
+  if (args.command != "compile" && args.command != "run")
+    return usageError("unknown command '" + args.command +
+                      "' (expected compile or run)");
+
+  std::vector<std::string> positional;
+  for (int i = 2; i < argc; ++i) {
+    llvm::StringRef a = argv[i];
+    // Options that take a value as "--opt VALUE" or "--opt=VALUE".
+    auto value = [&](llvm::StringRef opt, std::string &out) -> int {
+      if (a == opt) {
+        if (i + 1 >= argc)
+          return usageError(opt.str() + " needs a value");
+        out = argv[++i];
+        return 1;
+      }
+      if (a.starts_with(opt.str() + "=")) {
+        out = a.drop_front(opt.size() + 1).str();
+        return 1;
+      }
+      return 0;
+    };
+    std::string v;
+    if (a == "--help" || a == "-h") {
+      llvm::outs() << kUsage;
+      return kExitOk;
+    }
+    if (int r = value("--dim", v)) {
+      if (r < 0) return kExitUserError;
+      std::string name, size;
+      char *end = nullptr;
+      long long n = 0;
+      if (splitAssignment(v, name, size))
+        n = std::strtoll(size.c_str(), &end, 10);
+      if (!end || *end || n <= 0)
+        return usageError("--dim " + v + ": expected NAME=SIZE with a positive "
+                          "integer SIZE");
+      args.compile.dims[name] = n;
+    } else if (value("--emit", v)) {
+      auto stage = mlir::dlc::parseEmitStage(v);
+      if (!stage)
+        return usageError("--emit=" + v + ": expected one of dlc, linalg, llvm, "
+                          "llvm-ir, asm, obj");
+      args.compile.emit = *stage;
+    } else if (value("--mcpu", v)) {
+      args.compile.target.cpu = v;
+    } else if (value("--target", v)) {
+      if (v != "cpu")
+        return usageError("--target=" + v + ": this version supports only cpu");
+    } else if (value("--threads", v)) {
+      char *end = nullptr;
+      long n = std::strtol(v.c_str(), &end, 10);
+      if (*end || n <= 0)
+        return usageError("--threads " + v + ": expected a positive integer");
+      // Generated code is single-threaded in this version; accepted so that
+      // scripts keep working when it is not.
+    } else if (a.size() == 3 && a.starts_with("-O") && a[2] >= '0' && a[2] <= '3') {
+      args.compile.target.optLevel = a[2] - '0';
+    } else if (value("-o", v)) {
+      args.output = v;
+    } else if (args.command == "compile" && a == "--train") {
+      args.train = true;
+    } else if (args.command == "run" && value("--input", v)) {
+      std::string name, file;
+      if (!splitAssignment(v, name, file))
+        return usageError("--input " + v + ": expected NAME=FILE.npy");
+      args.run.inputs[name] = file;
+    } else if (args.command == "run" && value("--output", v)) {
+      std::string name, file;
+      if (!splitAssignment(v, name, file))
+        return usageError("--output " + v + ": expected NAME=FILE.npy");
+      args.run.outputs[name] = file;
+    } else if (args.command == "run" && value("--weights", v)) {
+      args.run.weights = v;
+    } else if (a.starts_with("-") && a != "-") {
+      return usageError("unknown option '" + a.str() + "' for 'dlc " +
+                        args.command + "'");
+    } else {
+      positional.push_back(a.str());
+    }
+  }
+  if (positional.size() != 1)
+    return usageError(positional.empty() ? "no model file given"
+                                         : "more than one model file given");
+  args.compile.modelPath = positional[0];
+  if (args.train)
+    return usageError("--train is not available in this version");
+  if (args.command == "run")
+    args.compile.emit = mlir::dlc::EmitStage::Object;
+  return -1;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  installCrashHandlers();
+  Args args;
+  if (int rc = parseArgs(argc, argv, args); rc >= 0)
+    return rc;
+
+  std::string targetError;
+  if (failed(mlir::dlc::checkTarget(args.compile.target, targetError)))
+    return usageError(targetError);
+
+  auto ctx = createContext();
+  CompileResult result;
+  if (int rc = compileModel(*ctx, args.compile, result))
+    return rc;
+
+  if (args.command == "run")
+    return runModel(result, args.run);
+
+  if (args.compile.emit != mlir::dlc::EmitStage::Object) {
+    if (args.output.empty() || args.output == "-") {
+      llvm::outs() << result.text;
+      return kExitOk;
+    }
+    return writeFileAtomically(args.output, result.text) ? kExitOk
+                                                         : kExitUserError;
+  }
+  std::string object = args.output.empty() ? result.spec.name + ".o" : args.output;
+  llvm::StringRef stem = object;
+  if (stem.ends_with(".o"))
+    stem = stem.drop_back(2);
+  std::string header = stem.str() + ".h";
+  if (!writeFileAtomically(object, result.object))
+    return kExitUserError;
+  if (!writeFileAtomically(header, generateHeader(result.table))) {
+    std::remove(object.c_str()); // no partial output
+    return kExitUserError;
+  }
+  return kExitOk;
+}

@@ -1,0 +1,31 @@
+# lit configuration of dlc's test suites. Paths come from lit.site.cfg.py.
+#
+# Substitutions:
+#   dlc, dlc-opt, FileCheck, not   the tools
+#   %python                        Python with numpy (reference implementations)
+#   %cc                            the C compiler used to link generated objects
+#   %dlcrt_cflags / %dlcrt_libs    compile and link flags for libdlcrt
+#   %e2e                           test/e2e/ (shared helper scripts)
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "dlc"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".json", ".test", ".c"]
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.dlc_obj_root, "test")
+
+llvm_config.use_default_substitutions()
+llvm_config.with_environment("PATH", config.dlc_tools_dir, append_path=False)
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.add_tool_substitutions(["dlc", "dlc-opt"], [config.dlc_tools_dir])
+
+config.substitutions.append(("%python", config.dlc_python))
+config.substitutions.append(("%cc", config.dlc_cc))
+config.substitutions.append(("%dlcrt_cflags", "-I" + config.dlc_runtime_include))
+config.substitutions.append(
+    ("%dlcrt_libs", config.dlc_runtime_lib + " -lstdc++ -lm -lpthread"))
+config.substitutions.append(("%e2e", os.path.join(config.test_source_root, "e2e")))
