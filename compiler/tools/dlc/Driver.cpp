@@ -128,10 +128,13 @@ static std::optional<DType> dtypeOf(Type type) {
   return std::nullopt;
 }
 
-static std::string printOp(Operation *op) {
+static std::string printOp(Operation *op, bool locations) {
   std::string s;
   llvm::raw_string_ostream os(s);
-  op->print(os);
+  OpPrintingFlags flags;
+  if (locations)
+    flags.enableDebugInfo(/*enable=*/true, /*prettyForm=*/false);
+  op->print(os, flags);
   os << "\n";
   return s;
 }
@@ -164,7 +167,7 @@ int compileModel(MLIRContext &ctx, const CompileOptions &options,
   if (!module)
     return kExitUserError;
   if (options.emit == EmitStage::Dlc) {
-    result.text = printOp(*module);
+    result.text = printOp(*module, options.printLocations);
     return kExitOk;
   }
 
@@ -180,7 +183,7 @@ int compileModel(MLIRContext &ctx, const CompileOptions &options,
                            "to linalg"))
     return rc;
   if (options.emit == EmitStage::Linalg) {
-    result.text = printOp(*module);
+    result.text = printOp(*module, options.printLocations);
     return kExitOk;
   }
   if (int rc = runPipeline(*module, mlir::dlc::buildLowerToLLVMPipeline,
@@ -199,7 +202,7 @@ int compileModel(MLIRContext &ctx, const CompileOptions &options,
   }
 
   if (options.emit == EmitStage::LLVMDialect) {
-    result.text = printOp(*module);
+    result.text = printOp(*module, options.printLocations);
     return kExitOk;
   }
   llvm::LLVMContext llvmCtx;

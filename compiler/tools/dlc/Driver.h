@@ -22,6 +22,7 @@ struct CompileOptions {
   std::map<std::string, int64_t> dims;
   mlir::dlc::EmitStage emit = mlir::dlc::EmitStage::Object;
   mlir::dlc::TargetOptions target;
+  bool printLocations = false; // textual MLIR stages print op locations
 };
 
 /// What a compilation produced. `text` holds the textual stage output for

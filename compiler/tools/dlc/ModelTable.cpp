@@ -217,6 +217,17 @@ static void printCString(llvm::raw_ostream &os, const std::string &s) {
   os << '"';
 }
 
+/// A C floating literal that round-trips `v` ("0" would be an int, "0f"
+/// invalid: always print a '.' or an exponent).
+static std::string cFloatLiteral(double v, int digits) {
+  char buf[40];
+  snprintf(buf, sizeof buf, "%.*g", digits, v);
+  std::string s = buf;
+  if (s.find_first_of(".eE") == std::string::npos)
+    s += ".0";
+  return s;
+}
+
 /// The values of a DLC_INIT_DATA parameter as a C initializer list.
 static void printData(llvm::raw_ostream &os, const TableParam &p) {
   const unsigned char *bytes = p.data.data();
@@ -227,13 +238,13 @@ static void printData(llvm::raw_ostream &os, const TableParam &p) {
     case DType::F32: {
       float v;
       std::memcpy(&v, bytes + 4 * i, 4);
-      os << llvm::format("%.9gf", v);
+      os << cFloatLiteral(v, 9) << "f";
       break;
     }
     case DType::F64: {
       double v;
       std::memcpy(&v, bytes + 8 * i, 8);
-      os << llvm::format("%.17g", v);
+      os << cFloatLiteral(v, 17);
       break;
     }
     case DType::F16:

@@ -37,6 +37,7 @@ const char *kUsage =
     "  -O0 ... -O3         optimization level (default -O3)\n"
     "  --target=cpu        the only target of this version\n"
     "  --threads N         threads for commands that run code\n"
+    "  --print-locations   textual MLIR stages show each op's location\n"
     "  -o FILE             output file (compile: default NAME.o; text stages: stdout)\n";
 
 [[noreturn]] void crashed(int) {
@@ -140,6 +141,8 @@ int parseArgs(int argc, char **argv, Args &args) {
         return usageError("--emit=" + v + ": expected one of dlc, linalg, llvm, "
                           "llvm-ir, asm, obj");
       args.compile.emit = *stage;
+    } else if (a == "--print-locations") {
+      args.compile.printLocations = true;
     } else if (value("--mcpu", v)) {
       args.compile.target.cpu = v;
     } else if (value("--target", v)) {
