@@ -46,9 +46,9 @@ Value reshapeTo(OpBuilder &b, Location loc, Value source,
   }
   if (target.getRank() == 1)
     return flat;
-  auto flatType = cast<RankedTensorType>(flat.getType());
+  // Reassociation groups index the dimensions of the higher-rank type.
   return tensor::ExpandShapeOp::create(b, loc, target, flat,
-                                       oneGroup(flatType.getRank()));
+                                       oneGroup(target.getRank()));
 }
 
 template <typename OpTy>
