@@ -1,0 +1,554 @@
+"""Single-op end-to-end cases: build a one-node model, run it with `dlc run`,
+compare with the numpy reference of dlctest.py.
+
+  ops.py --op gemm WORKDIR        every case of one op group (one lit test)
+  ops.py --case gemm_transB WORKDIR   one case
+  ops.py --list                   the groups and their cases
+
+Every case runs even when an earlier one failed; each prints its own verdict
+(`ok`/`FAIL <case>/<output>`), and the exit status is 1 if any failed.
+Inputs come from np.random.default_rng(seed) with a per-case seed.
+"""
+
+import argparse
+import os
+import sys
+import zlib
+
+import numpy as np
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import dlctest as T  # noqa: E402
+
+F32, F64 = np.float32, np.float64
+
+
+class Case:
+    """What one case needs: the model, the values fed to it, the references."""
+
+    def __init__(self, model, inputs, refs, weights=None, extra_args=()):
+        self.model = model
+        self.extra_args = list(extra_args)  # more `dlc run` options
+        self.inputs = inputs      # {name: ndarray}, fed with --input
+        self.weights = weights    # {name: ndarray} or None, via --weights
+        self.refs = refs          # {output: (ref float64, dtype, extra_atol)}
+
+
+GROUPS = {}  # group -> {case name: builder(rng, name) -> Case}
+
+
+def case(group, name):
+    def register(fn):
+        GROUPS.setdefault(group, {})[name] = fn
+        return fn
+    return register
+
+
+def rnd(rng, shape, dtype=F32, scale=1.0):
+    return (rng.standard_normal(shape) * scale).astype(dtype)
+
+
+def wide(rng, dtype=F32):
+    """Values over a wide range: big magnitudes, ±80, tiny, exact 0, random."""
+    special = [-1000.0, -200.0, -100.0, -88.0, -80.0, -40.0, -20.0, -10.0,
+               -5.0, -3.0, -1.0, -0.5, -1e-3, -1e-5, -1e-7, 0.0, 1e-7, 1e-5,
+               1e-3, 0.5, 1.0, 3.0, 5.0, 10.0, 20.0, 40.0, 80.0, 88.0, 100.0,
+               200.0, 1000.0]
+    lin = np.linspace(-30.0, 30.0, 97)
+    r = rng.standard_normal(64) * 4.0
+    v = np.concatenate([special, lin, r])  # 192 values
+    return v.astype(dtype).reshape(8, 24)
+
+
+# ---------------------------------------------------------------- unary ops
+
+
+def unary(name, op, x, ref, attrs=None):
+    m = T.single_op_model(name, op, [("x", x)], attrs)
+    return Case(m, {"x": x}, {"y": (ref, x.dtype, 0.0)})
+
+
+def add_unary(group, name, op, make_x, ref_fn, attrs=None):
+    @case(group, name)
+    def build(rng, cname):
+        x = make_x(rng)
+        return unary(cname, op, x, ref_fn(x, **(attrs or {})), attrs)
+
+
+add_unary("relu", "relu_f32", "Relu", lambda r: wide(r), T.ref_relu)
+add_unary("relu", "relu_f32_rank3", "Relu", lambda r: rnd(r, [2, 3, 5]), T.ref_relu)
+add_unary("relu", "relu_f64", "Relu", lambda r: wide(r, F64), T.ref_relu)
+
+add_unary("leakyrelu", "leakyrelu_default_alpha", "LeakyRelu", wide, T.ref_leakyrelu)
+add_unary("leakyrelu", "leakyrelu_alpha_0.2", "LeakyRelu", wide,
+          T.ref_leakyrelu, {"alpha": 0.2})
+add_unary("leakyrelu", "leakyrelu_alpha_1.5", "LeakyRelu",
+          lambda r: rnd(r, [3, 7]), T.ref_leakyrelu, {"alpha": 1.5})
+add_unary("leakyrelu", "leakyrelu_f64_alpha_0.3", "LeakyRelu",
+          lambda r: wide(r, F64), T.ref_leakyrelu, {"alpha": 0.3})
+
+add_unary("elu", "elu_default_alpha", "Elu", wide, T.ref_elu)
+add_unary("elu", "elu_alpha_0.5", "Elu", wide, T.ref_elu, {"alpha": 0.5})
+add_unary("elu", "elu_alpha_2.5_rank3", "Elu", lambda r: rnd(r, [2, 3, 4], scale=3),
+          T.ref_elu, {"alpha": 2.5})
+add_unary("elu", "elu_f64", "Elu", lambda r: wide(r, F64), T.ref_elu, {"alpha": 1.3})
+
+add_unary("sigmoid", "sigmoid_f32_wide", "Sigmoid", wide, T.ref_sigmoid)
+add_unary("sigmoid", "sigmoid_f32_rank3", "Sigmoid", lambda r: rnd(r, [3, 4, 5], scale=5),
+          T.ref_sigmoid)
+add_unary("sigmoid", "sigmoid_f64_wide", "Sigmoid", lambda r: wide(r, F64), T.ref_sigmoid)
+
+add_unary("tanh", "tanh_f32_wide", "Tanh", wide, T.ref_tanh)
+add_unary("tanh", "tanh_f32_small", "Tanh",
+          lambda r: (r.standard_normal([4, 16]) * 1e-3).astype(F32), T.ref_tanh)
+add_unary("tanh", "tanh_f64_wide", "Tanh", lambda r: wide(r, F64), T.ref_tanh)
+
+add_unary("gelu", "gelu_none_default", "Gelu", wide, T.ref_gelu)
+add_unary("gelu", "gelu_none_explicit", "Gelu", lambda r: rnd(r, [3, 9], scale=3),
+          T.ref_gelu, {"approximate": "none"})
+add_unary("gelu", "gelu_tanh", "Gelu", wide, T.ref_gelu, {"approximate": "tanh"})
+add_unary("gelu", "gelu_f64_none", "Gelu", lambda r: wide(r, F64), T.ref_gelu)
+add_unary("gelu", "gelu_f64_tanh", "Gelu", lambda r: wide(r, F64), T.ref_gelu,
+          {"approximate": "tanh"})
+
+add_unary("identity", "identity_f32", "Identity", lambda r: rnd(r, [3, 4]), T.ref_identity)
+add_unary("identity", "identity_f64_rank3", "Identity",
+          lambda r: rnd(r, [2, 3, 4], F64), T.ref_identity)
+add_unary("identity", "identity_rank0", "Identity", lambda r: rnd(r, []), T.ref_identity)
+
+
+# ------------------------------------------------------- softmax/logsoftmax
+
+def add_softmax(group, op, ref_fn):
+    lo = op.lower()
+    specs = [
+        ("default_axis", [3, 4, 5], None, F32, 1.0),
+        ("axis0", [3, 4, 5], 0, F32, 1.0),
+        ("axis1", [3, 4, 5], 1, F32, 1.0),
+        ("axis-1", [3, 4, 5], -1, F32, 1.0),
+        ("axis2", [3, 4, 5], 2, F32, 1.0),
+        ("axis-3", [3, 4, 5], -3, F32, 1.0),
+        ("2d", [4, 10], None, F32, 3.0),
+        ("f64_axis1", [3, 4, 5], 1, F64, 2.0),
+        ("f64_default", [4, 10], None, F64, 2.0),
+    ]
+    for suffix, shape, axis, dt, scale in specs:
+        attrs = None if axis is None else {"axis": axis}
+        add_unary(group, "%s_%s" % (lo, suffix), op,
+                  (lambda shape, dt, scale: lambda r: rnd(r, shape, dt, scale))(
+                      shape, dt, scale), ref_fn, attrs)
+
+    def large(dt):
+        def make(r):
+            # ±80 and friends: exp(80) overflows f32, so only a max-shifted
+            # implementation gets these right.
+            x = r.choice([-80.0, -79.5, -40.0, 0.0, 40.0, 79.0, 80.0], size=[3, 4, 6])
+            return (x + r.standard_normal(x.shape) * 0.1).astype(dt)
+        return make
+    for axis in (0, 1, -1):
+        add_unary(group, "%s_large_axis%d" % (lo, axis), op, large(F32), ref_fn,
+                  {"axis": axis})
+    add_unary(group, "%s_f64_large" % lo, op, large(F64), ref_fn, {"axis": -1})
+
+    def huge64(r):
+        # exp(710) overflows f64.
+        x = r.choice([-1000.0, -710.0, 0.0, 700.0, 709.0, 710.0, 1000.0], size=[4, 7])
+        return (x + r.standard_normal(x.shape)).astype(F64)
+    add_unary(group, "%s_f64_huge_axis0" % lo, op, huge64, ref_fn, {"axis": 0})
+    # All-equal huge values in a row.
+    add_unary(group, "%s_constant_rows_1000" % lo, op,
+              lambda r: np.full([2, 5], 1000.0, F32), ref_fn)
+
+
+add_softmax("softmax", "Softmax", T.ref_softmax)
+add_softmax("logsoftmax", "LogSoftmax", T.ref_logsoftmax)
+
+
+# ------------------------------------------------------------------ shape ops
+
+for _axis in (None, 0, 1, 2, 3, 4, -1, -3):
+    add_unary("flatten", "flatten_axis_%s" % ("default" if _axis is None else _axis),
+              "Flatten", lambda r: rnd(r, [2, 3, 4, 5]), T.ref_flatten,
+              None if _axis is None else {"axis": _axis})
+add_unary("flatten", "flatten_f64_axis2_rank3", "Flatten",
+          lambda r: rnd(r, [3, 2, 4], F64), T.ref_flatten, {"axis": 2})
+
+for _i, (_src, _shape) in enumerate([
+        ([2, 3, 4], [0, -1]),
+        ([2, 3, 4], [-1]),
+        ([2, 3, 4], [4, 0, 2]),
+        ([2, 3, 4], [0, 0, -1]),
+        ([2, 3, 4], [2, -1, 2, 1]),
+        ([2, 3, 4], [6, 4]),
+        ([6, 4], [2, 3, 4]),
+        ([2, 3, 4], [-1, 0, 1]),
+        ([2, 1, 3], [3, 2])]):
+    add_unary("reshape", "reshape_%s_to_%s" % ("x".join(map(str, _src)),
+                                               "_".join(map(str, _shape))),
+              "Reshape", (lambda s: lambda r: rnd(r, s))(_src),
+              T.ref_reshape, {"shape": _shape})
+add_unary("reshape", "reshape_f64_0_-1", "Reshape", lambda r: rnd(r, [3, 2, 2], F64),
+          T.ref_reshape, {"shape": [0, -1]})
+
+for _src, _perm in [([2, 3, 4], None), ([3, 5], None), ([2, 3, 4], [1, 0, 2]),
+                    ([2, 3, 4], [0, 2, 1]), ([2, 3, 4], [2, 0, 1]),
+                    ([2, 3, 4, 5], [3, 1, 0, 2]), ([2, 3, 4, 5], None),
+                    ([3, 5], [0, 1])]:
+    add_unary("transpose", "transpose_%s_perm_%s" % (
+        "x".join(map(str, _src)), "default" if _perm is None else "".join(map(str, _perm))),
+        "Transpose", (lambda s: lambda r: rnd(r, s))(_src), T.ref_transpose,
+        None if _perm is None else {"perm": _perm})
+add_unary("transpose", "transpose_f64_perm_120", "Transpose",
+          lambda r: rnd(r, [2, 3, 4], F64), T.ref_transpose, {"perm": [1, 2, 0]})
+
+
+# ------------------------------------------------------------- binary ops
+
+BINARY_SHAPES = [
+    ("same", [3, 4], [3, 4]),
+    ("4x3_3", [4, 3], [3]),
+    ("3_4x3", [3], [4, 3]),
+    ("4x1_1x5", [4, 1], [1, 5]),
+    ("2x1x3_4x1", [2, 1, 3], [4, 1]),
+    ("scalar_3x4", [], [3, 4]),
+    ("3x4_scalar", [3, 4], []),
+    ("scalar_scalar", [], []),
+    ("1_2x3", [1], [2, 3]),
+    ("rank4", [2, 1, 4, 1], [3, 1, 5]),
+    ("rank4_same", [2, 3, 4, 5], [2, 3, 4, 5]),
+]
+
+
+def add_binary(op, ref_fn):
+    lo = op.lower()
+
+    def operand(r, shape, dt, divisor):
+        if divisor:  # |b| in [0.5, 2], either sign
+            mag = r.uniform(0.5, 2.0, shape)
+            return (mag * r.choice([-1.0, 1.0], size=shape)).astype(dt)
+        return rnd(r, shape, dt)
+
+    def make(sa, sb, dt, same=False):
+        def build(rng, cname):
+            a = operand(rng, sa, dt, False)
+            b = a if same else operand(rng, sb, dt, op == "Div")
+            inputs = [("a", a)] if same else [("a", a), ("b", b)]
+            m = T.single_op_model(cname, op, inputs,
+                                  op_inputs=["a", "a"] if same else ["a", "b"])
+            feed = dict(inputs)
+            return Case(m, feed, {"y": (ref_fn(a, b), dt, 0.0)})
+        return build
+
+    for suffix, sa, sb in BINARY_SHAPES:
+        case(lo, "%s_%s" % (lo, suffix))(make(sa, sb, F32))
+    case(lo, "%s_f64_4x3_3" % lo)(make([4, 3], [3], F64))
+    case(lo, "%s_f64_rank4" % lo)(make([2, 1, 4, 1], [3, 1, 5], F64))
+    case(lo, "%s_same_operand_twice" % lo)(make([3, 5], [3, 5], F32, same=True))
+
+    # One operand a parameter loaded from the weights file.
+    @case(lo, "%s_param_operand" % lo)
+    def build(rng, cname):
+        a = operand(rng, [4, 3], F32, False)
+        w = operand(rng, [3], F32, op == "Div")
+        m = T.single_op_model(cname, op, [("a", a)], params=[("w", w)],
+                              op_inputs=["a", "w"])
+        return Case(m, {"a": a}, {"y": (ref_fn(a, w), F32, 0.0)}, weights={"w": w})
+
+
+add_binary("Add", T.ref_add)
+add_binary("Sub", T.ref_sub)
+add_binary("Mul", T.ref_mul)
+add_binary("Div", T.ref_div)
+
+
+# ------------------------------------------------------------------ MatMul
+
+def add_matmul(name, sa, sb, dt=F32):
+    @case("matmul", name)
+    def build(rng, cname):
+        a, b = rnd(rng, sa, dt), rnd(rng, sb, dt)
+        m = T.single_op_model(cname, "MatMul", [("a", a), ("b", b)])
+        return Case(m, {"a": a, "b": b},
+                    {"y": (T.ref_matmul(a, b), dt, T.contraction_atol(a, b, dt))})
+
+
+add_matmul("matmul_2d", [3, 4], [4, 5])
+add_matmul("matmul_3d_batched", [2, 3, 4], [2, 4, 5])
+add_matmul("matmul_3d_x_2d", [2, 3, 4], [4, 5])
+add_matmul("matmul_2d_x_3d", [3, 4], [2, 4, 5])
+add_matmul("matmul_4d_bcast_2x1x3x4_5x4x6", [2, 1, 3, 4], [5, 4, 6])
+add_matmul("matmul_1d_x_2d", [4], [4, 5])
+add_matmul("matmul_2d_x_1d", [3, 4], [4])
+add_matmul("matmul_1d_x_1d", [7], [7])
+add_matmul("matmul_1d_x_3d", [4], [2, 4, 5])
+add_matmul("matmul_3d_x_1d", [2, 3, 4], [4])
+add_matmul("matmul_large_odd", [33, 65], [65, 47])
+add_matmul("matmul_f64_3d", [2, 3, 4], [2, 4, 5], F64)
+add_matmul("matmul_f64_4d_bcast", [2, 1, 3, 4], [5, 4, 6], F64)
+
+
+# -------------------------------------------------------------------- Gemm
+
+def add_gemm(name, M, K, N, c_shape=None, alpha=None, beta=None, transA=0,
+             transB=0, dt=F32, b_param=False):
+    @case("gemm", name)
+    def build(rng, cname):
+        a = rnd(rng, [K, M] if transA else [M, K], dt)
+        b = rnd(rng, [N, K] if transB else [K, N], dt)
+        c = None if c_shape is None else rnd(rng, c_shape, dt)
+        attrs = {}
+        if alpha is not None:
+            attrs["alpha"] = alpha
+        if beta is not None:
+            attrs["beta"] = beta
+        if transA:
+            attrs["transA"] = 1
+        if transB:
+            attrs["transB"] = 1
+        inputs = [("a", a)] + ([] if b_param else [("b", b)]) + \
+                 ([] if c is None else [("c", c)])
+        params = [("b", b)] if b_param else []
+        m = T.single_op_model(cname, "Gemm", inputs, attrs or None, params=params,
+                              op_inputs=["a", "b"] + ([] if c is None else ["c"]))
+        ref = T.ref_gemm(a, b, c, 1.0 if alpha is None else alpha,
+                         1.0 if beta is None else beta, transA, transB)
+        at = a.T if transA else a
+        bt = b.T if transB else b
+        tol = abs(1.0 if alpha is None else alpha) * T.contraction_atol(at, bt, dt)
+        if c is not None:
+            tol = tol + T.UNIT_ROUNDOFF[np.dtype(dt)] * 2 * np.abs(
+                (1.0 if beta is None else beta) * np.asarray(c, np.float64))
+        feed = {n: v for n, v in inputs}
+        return Case(m, feed, {"y": (ref, dt, tol)},
+                    weights={"b": b} if b_param else None)
+
+
+add_gemm("gemm_basic_noC", 3, 4, 5)
+add_gemm("gemm_C_N", 3, 4, 5, c_shape=[5])
+add_gemm("gemm_transA", 3, 4, 5, c_shape=[5], transA=1)
+add_gemm("gemm_transB_weights_file", 3, 4, 5, c_shape=[5], transB=1, b_param=True)
+add_gemm("gemm_alpha_only", 3, 4, 5, alpha=2.5)
+add_gemm("gemm_beta_only_C_MN", 3, 4, 5, c_shape=[3, 5], beta=0.25)
+add_gemm("gemm_tAtB_alpha_beta_C_N", 3, 4, 5, c_shape=[5], alpha=0.5, beta=-2.0,
+         transA=1, transB=1)
+add_gemm("gemm_tAtB_alpha_beta_C_M1", 3, 4, 5, c_shape=[3, 1], alpha=-1.25, beta=3.0,
+         transA=1, transB=1)
+add_gemm("gemm_tAtB_alpha_beta_C_1N", 3, 4, 5, c_shape=[1, 5], alpha=0.75, beta=0.5,
+         transA=1, transB=1)
+add_gemm("gemm_tAtB_alpha_beta_C_MN", 3, 4, 5, c_shape=[3, 5], alpha=2.0, beta=-0.5,
+         transA=1, transB=1)
+add_gemm("gemm_tAtB_alpha_noC", 3, 4, 5, alpha=1.5, transA=1, transB=1)
+add_gemm("gemm_C_1", 3, 4, 5, c_shape=[1], beta=2.0, transB=1)
+add_gemm("gemm_C_scalar", 3, 4, 5, c_shape=[], beta=2.0)
+add_gemm("gemm_large_odd_transB", 33, 65, 47, c_shape=[47], transB=1)
+add_gemm("gemm_f64_tAtB_alpha_beta_C_N", 3, 4, 5, c_shape=[5], alpha=0.5, beta=-2.0,
+         transA=1, transB=1, dt=F64)
+add_gemm("gemm_f64_transB_C_MN", 6, 8, 7, c_shape=[6, 7], transB=1, dt=F64)
+
+
+# ----------------------------------------------- sizes (vector remainders)
+
+add_unary("sizes", "sizes_gelu_1000", "Gelu", lambda r: rnd(r, [1000], scale=3), T.ref_gelu)
+add_unary("sizes", "sizes_sigmoid_3x257", "Sigmoid", lambda r: rnd(r, [3, 257], scale=5),
+          T.ref_sigmoid)
+add_unary("sizes", "sizes_tanh_f64_131", "Tanh", lambda r: rnd(r, [131], F64, 3),
+          T.ref_tanh)
+add_unary("sizes", "sizes_softmax_7x129", "Softmax", lambda r: rnd(r, [7, 129], scale=4),
+          T.ref_softmax)
+add_unary("sizes", "sizes_logsoftmax_129x7_axis0", "LogSoftmax",
+          lambda r: rnd(r, [129, 7], scale=4), T.ref_logsoftmax, {"axis": 0})
+add_unary("sizes", "sizes_transpose_17x33x5", "Transpose",
+          lambda r: rnd(r, [17, 33, 5]), T.ref_transpose, {"perm": [2, 0, 1]})
+
+
+@case("sizes", "sizes_add_17x33_33")
+def _add_17x33(rng, cname):
+    a, b = rnd(rng, [17, 33]), rnd(rng, [33])
+    m = T.single_op_model(cname, "Add", [("a", a), ("b", b)])
+    return Case(m, {"a": a, "b": b}, {"y": (T.ref_add(a, b), F32, 0.0)})
+
+
+@case("sizes", "sizes_mul_f64_9x1x31_5x1")
+def _mul_odd(rng, cname):
+    a, b = rnd(rng, [9, 1, 31], F64), rnd(rng, [5, 1], F64)
+    m = T.single_op_model(cname, "Mul", [("a", a), ("b", b)])
+    return Case(m, {"a": a, "b": b}, {"y": (T.ref_mul(a, b), F64, 0.0)})
+
+
+# ------------------------------------------------------ multi-node graphs
+
+def graph_model(name, inputs, nodes, outputs, params=(), dims=None):
+    m = {"version": 1, "name": name,
+         "inputs": [{"name": n, "dtype": T.dtype_name(a.dtype), "shape": list(a.shape)}
+                    for n, a in inputs],
+         "nodes": [dict(n) for n in nodes], "outputs": list(outputs)}
+    if params:
+        m["parameters"] = [{"name": n, "dtype": T.dtype_name(a.dtype),
+                            "shape": list(a.shape)} for n, a in params]
+    if dims:
+        m["dims"] = dims
+    return m
+
+
+def node(op, ins, out, **attrs):
+    n = {"op": op, "inputs": list(ins), "outputs": [out]}
+    if attrs:
+        n["attrs"] = attrs
+    return n
+
+
+@case("graph", "graph_transpose_then_matmul")
+def _g1(rng, cname):
+    x, w = rnd(rng, [4, 3]), rnd(rng, [4, 5])
+    m = graph_model(cname, [("x", x), ("w", w)],
+                    [node("Transpose", ["x"], "xt"), node("MatMul", ["xt", "w"], "y")], ["y"])
+    return Case(m, {"x": x, "w": w},
+                {"y": (T.ref_matmul(x.T, w), F32, T.contraction_atol(x.T, w, F32))})
+
+
+@case("graph", "graph_reshape_add_flatten")
+def _g2(rng, cname):
+    x, b = rnd(rng, [2, 3, 4]), rnd(rng, [4])
+    m = graph_model(cname, [("x", x), ("b", b)],
+                    [node("Reshape", ["x"], "r", shape=[-1, 0, 2, 2]),
+                     node("Add", ["r", "b2"], "s"),
+                     node("Reshape", ["b"], "b2", shape=[2, 2]),
+                     node("Flatten", ["s"], "y", axis=2)], ["y"])
+    ref = T.ref_flatten(T.ref_reshape(x, [-1, 0, 2, 2]) + T.f64(b).reshape(2, 2), 2)
+    return Case(m, {"x": x, "b": b}, {"y": (ref, F32, 0.0)})
+
+
+@case("graph", "graph_fanout_two_outputs_out_of_order")
+def _g3(rng, cname):
+    x = rnd(rng, [3, 5])
+    # Nodes listed out of order; r is both an output and used twice.
+    m = graph_model(cname, [("x", x)],
+                    [node("Add", ["r", "sq"], "z"), node("Mul", ["r", "r"], "sq"),
+                     node("Relu", ["x"], "r")], ["r", "z"])
+    r = T.ref_relu(x)
+    return Case(m, {"x": x}, {"r": (r, F32, 0.0), "z": (r + r * r, F32, 0.0)})
+
+
+@case("graph", "graph_transpose_softmax_transpose")
+def _g4(rng, cname):
+    x = rnd(rng, [2, 3, 4], scale=3)
+    m = graph_model(cname, [("x", x)],
+                    [node("Transpose", ["x"], "t", perm=[2, 0, 1]),
+                     node("Softmax", ["t"], "s", axis=1),
+                     node("Transpose", ["s"], "y", perm=[1, 2, 0])], ["y"])
+    ref = np.transpose(T.ref_softmax(np.transpose(x, [2, 0, 1]), 1), [1, 2, 0])
+    return Case(m, {"x": x}, {"y": (ref, F32, 0.0)})
+
+
+@case("graph", "graph_gemm_x_xT_unused_input")
+def _g5(rng, cname):
+    x, unused = rnd(rng, [4, 6]), rnd(rng, [2])
+    m = graph_model(cname, [("x", x), ("unused", unused)],
+                    [node("Gemm", ["x", "x"], "g", transB=1, alpha=0.5),
+                     node("Sigmoid", ["unused"], "dead"),
+                     node("Tanh", ["g"], "y")], ["y"])
+    g = 0.5 * T.ref_matmul(x, x.T)
+    tol = 0.5 * T.contraction_atol(x, x.T, F32)
+    return Case(m, {"x": x}, {"y": (T.ref_tanh(g), F32, tol)})
+
+
+@case("graph", "graph_named_dim_default")
+def _g6(rng, cname):
+    x, w = rnd(rng, [3, 4]), rnd(rng, [5, 4])
+    m = graph_model(cname, [("x", x)], [node("Gemm", ["x", "w"], "y", transB=1)], ["y"],
+                    params=[("w", w)], dims={"batch": 3})
+    m["inputs"][0]["shape"] = ["batch", 4]
+    return Case(m, {"x": x}, {"y": (T.ref_gemm(x, w, transB=1), F32,
+                                    T.contraction_atol(x, w.T, F32))}, weights={"w": w})
+
+
+@case("graph", "graph_named_dim_override")
+def _g7(rng, cname):
+    x, w = rnd(rng, [7, 4]), rnd(rng, [5, 4])
+    m = graph_model(cname, [("x", x)],
+                    [node("Gemm", ["x", "w"], "g", transB=1),
+                     node("LogSoftmax", ["g"], "y")], ["y"], params=[("w", w)],
+                    dims={"batch": 3})
+    m["inputs"][0]["shape"] = ["batch", 4]
+    g = T.ref_gemm(x, w, transB=1)
+    tol = 2 * T.contraction_atol(x, w.T, F32)
+    return Case(m, {"x": x}, {"y": (T.ref_logsoftmax(g), F32, tol)}, weights={"w": w},
+                extra_args=["--dim", "batch=7"])
+
+
+def add_optlevel(level):
+    @case("graph", "graph_opt_level_O%d" % level)
+    def build(rng, cname):
+        x, w = rnd(rng, [5, 8]), rnd(rng, [8, 6])
+        m = graph_model(cname, [("x", x), ("w", w)],
+                        [node("MatMul", ["x", "w"], "h"), node("Gelu", ["h"], "g"),
+                         node("Softmax", ["g"], "y", axis=0)], ["y"])
+        h = T.ref_matmul(x, w)
+        # d softmax <= 2 p max|dh|, |gelu'| <= 1.13
+        p = T.ref_softmax(T.ref_gelu(h), 0)
+        tol = 2 * p * 1.13 * np.max(T.contraction_atol(x, w, F32))
+        return Case(m, {"x": x, "w": w}, {"y": (p, F32, tol)},
+                    extra_args=["-O%d" % level])
+
+
+for _lvl in range(4):
+    add_optlevel(_lvl)
+
+
+# ------------------------------------------------------------------ driver
+
+
+def run_case(cname, build, workdir):
+    rng = np.random.default_rng(zlib.crc32(cname.encode()))
+    c = build(rng, cname)
+    cdir = os.path.join(workdir, cname)
+    os.makedirs(cdir, exist_ok=True)
+    c.model["name"] = "".join(ch if ch.isalnum() else "_" for ch in cname)
+    mpath = os.path.join(cdir, "model.json")
+    T.write_model(mpath, c.model)
+    try:
+        got = T.run_dlc(mpath, c.inputs, list(c.refs), cdir, weights=c.weights,
+                        extra_args=c.extra_args)
+    except T.DlcError as e:
+        print("FAIL %s: %s\n     model: %s" % (cname, e, mpath))
+        return False
+    ok = True
+    for out, (ref, dt, extra) in c.refs.items():
+        ok &= T.check("%s/%s" % (cname, out), got[out], ref, dtype=dt, extra_atol=extra)
+    if not ok:
+        print("     model: %s\n     rerun: %s" % (mpath, T.LAST_COMMAND))
+    return ok
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--op", help="op group, e.g. gemm")
+    p.add_argument("--case", help="one case name")
+    p.add_argument("--list", action="store_true")
+    p.add_argument("workdir", nargs="?")
+    args = p.parse_args()
+    if args.list:
+        for g, cases in GROUPS.items():
+            print("%s: %s" % (g, " ".join(cases)))
+        return 0
+    if not args.workdir or bool(args.op) == bool(args.case):
+        p.error("give WORKDIR and exactly one of --op, --case")
+    if args.op:
+        if args.op not in GROUPS:
+            p.error("unknown op group '%s' (known: %s)" % (args.op, ", ".join(GROUPS)))
+        todo = list(GROUPS[args.op].items())
+    else:
+        todo = [(n, b) for g in GROUPS.values() for n, b in g.items() if n == args.case]
+        if not todo:
+            p.error("unknown case '%s'" % args.case)
+    failed = [n for n, b in todo if not run_case(n, b, args.workdir)]
+    print("%d/%d cases passed" % (len(todo) - len(failed), len(todo)))
+    if failed:
+        print("failed cases: %s" % " ".join(failed))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
