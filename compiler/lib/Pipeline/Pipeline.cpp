@@ -143,7 +143,11 @@ createTargetMachine(const TargetOptions &options, std::string &error) {
 
 LogicalResult mlir::dlc::checkTarget(const TargetOptions &target,
                                      std::string &error) {
-  std::unique_ptr<llvm::TargetMachine> tm = createTargetMachine(target, error);
+  // Ask a generic subtarget, so that LLVM does not first warn about the
+  // unknown CPU name while building a target machine for it.
+  TargetOptions generic = target;
+  generic.cpu = "native";
+  std::unique_ptr<llvm::TargetMachine> tm = createTargetMachine(generic, error);
   if (!tm)
     return failure();
   if (target.cpu != "native" &&

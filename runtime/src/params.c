@@ -1,0 +1,186 @@
+// params.c — parameter storage (dlc_params) and the inference call.
+//
+// Contract:
+//  - dlc_params_create validates the model description (ABI version, dtypes,
+//    shapes, sizes), allocates every parameter 64-byte aligned (at least 64
+//    bytes, so even empty tensors have a unique valid pointer) and fills it
+//    per its init spec. DLC_INIT_NONE parameters stay zero and unset until a
+//    weights file provides them (safetensors.c).
+//  - dlc_infer packs args as [parameters…, inputs…, outputs…, workspace] and
+//    calls info->infer. The workspace and the args array are allocated once
+//    per dlc_params, so steady-state inference allocates nothing.
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+// Checks one tensor description; `what` is "parameter", "input" or "output".
+static dlc_status check_tensor_info(const dlc_tensor_info *t, const char *what, int32_t index) {
+  if (!t->name) return dlc_status_make("%s %d has no name", what, (int)index);
+  int dtype;  // read through its bytes: a caller may store any int there
+  memcpy(&dtype, &t->dtype, sizeof dtype);
+  if (dtype < 0 || !dlcrt_dtype_is_valid(t->dtype))
+    return dlc_status_make("%s '%s': unknown dtype %d", what, t->name, dtype);
+  if (t->rank < 0 || (t->rank > 0 && !t->shape))
+    return dlc_status_make("%s '%s': invalid rank %d", what, t->name, (int)t->rank);
+  int64_t count = 1;
+  int bad_shape = 0;
+  for (int32_t d = 0; d < t->rank && !bad_shape; ++d)
+    bad_shape = t->shape[d] < 0 || __builtin_mul_overflow(count, t->shape[d], &count);
+  int64_t bytes = 0;
+  if (!bad_shape && count == t->num_elements &&
+      !__builtin_mul_overflow(count, (int64_t)dlc_dtype_size(t->dtype), &bytes) &&
+      bytes == t->size_bytes)
+    return NULL;
+  char *shape = dlcrt_shape_string(t->shape, t->rank);
+  if (!shape) return dlcrt_out_of_memory();
+  dlc_status status =
+      bad_shape ? dlc_status_make("%s '%s': invalid shape %s", what, t->name, shape)
+                : dlc_status_make("%s '%s': shape %s, %lld elements and %lld bytes disagree",
+                                  what, t->name, shape, (long long)t->num_elements,
+                                  (long long)t->size_bytes);
+  free(shape);
+  return status;
+}
+
+void dlc_params_free(dlc_params *params) {
+  if (!params) return;
+  if (params->data) {
+    for (int32_t i = 0; i < params->info->num_params; ++i) free(params->data[i]);
+  }
+  free(params->data);
+  free(params->is_set);
+  free(params->workspace);
+  free(params->args);
+  free(params);
+}
+
+dlc_status dlc_params_create(const dlc_model_info *info, dlc_params **out_params) {
+  if (!out_params) return dlc_status_make("dlc_params_create: out_params is NULL");
+  *out_params = NULL;
+  if (!info) return dlc_status_make("dlc_params_create: model info is NULL");
+  if (info->abi_version != DLC_ABI_VERSION)
+    return dlc_status_make("model '%s' was generated for runtime ABI version %u, this runtime "
+                           "has version %d: recompile the model",
+                           info->name ? info->name : "?", info->abi_version, DLC_ABI_VERSION);
+  if (info->num_params < 0 || (info->num_params > 0 && !info->params) ||
+      info->num_inputs < 0 || (info->num_inputs > 0 && !info->inputs) ||
+      info->num_outputs < 0 || (info->num_outputs > 0 && !info->outputs))
+    return dlc_status_make("model '%s': invalid description (counts or tables)",
+                           info->name ? info->name : "?");
+  for (int32_t i = 0; i < info->num_params; ++i) {
+    DLC_RETURN_IF_ERROR(check_tensor_info(&info->params[i].tensor, "parameter", i));
+    for (int32_t j = 0; j < i; ++j) {
+      if (strcmp(info->params[i].tensor.name, info->params[j].tensor.name) == 0)
+        return dlc_status_make("parameter '%s' is declared twice", info->params[i].tensor.name);
+    }
+  }
+
+  // dlc_params_free releases whatever got allocated.
+  dlc_params *params = calloc(1, sizeof *params);
+  if (!params) return dlcrt_out_of_memory();
+  params->info = info;
+  const size_t num_params = (size_t)info->num_params;
+  const size_t num_args =
+      num_params + (size_t)info->num_inputs + (size_t)info->num_outputs + 1;
+  params->data = calloc(num_params ? num_params : 1, sizeof(void *));
+  params->is_set = calloc(num_params ? num_params : 1, 1);
+  params->args = calloc(num_args, sizeof(void *));
+  if (!params->data || !params->is_set || !params->args) {
+    dlc_params_free(params);
+    return dlcrt_out_of_memory();
+  }
+  for (int32_t i = 0; i < info->num_params; ++i) {
+    const dlc_param_info *p = &info->params[i];
+    params->data[i] = dlcrt_aligned_zalloc((size_t)p->tensor.size_bytes);
+    if (!params->data[i]) {
+      dlc_params_free(params);
+      return dlc_status_make("parameter '%s': out of memory allocating %lld bytes", p->tensor.name,
+                             (long long)p->tensor.size_bytes);
+    }
+    if (p->init.kind == DLC_INIT_NONE) continue;  // zero, unset: a weights file must supply it
+    dlc_status status = dlc_init_fill(&p->init, p->tensor.dtype, p->tensor.num_elements,
+                                      params->data[i]);
+    if (status) {
+      dlc_status named = dlc_status_make("parameter '%s': %s", p->tensor.name,
+                                         dlc_status_message(status));
+      dlc_status_free(status);
+      dlc_params_free(params);
+      return named;
+    }
+    params->is_set[i] = 1;
+  }
+  *out_params = params;
+  return NULL;
+}
+
+int32_t dlc_params_count(const dlc_params *params) {
+  return params ? params->info->num_params : 0;
+}
+
+int32_t dlc_params_find(const dlc_params *params, const char *name) {
+  if (!params || !name) return -1;
+  for (int32_t i = 0; i < params->info->num_params; ++i) {
+    if (strcmp(params->info->params[i].tensor.name, name) == 0) return i;
+  }
+  return -1;
+}
+
+void *dlc_params_data(dlc_params *params, int32_t index) {
+  if (!params || index < 0 || index >= params->info->num_params) return NULL;
+  return params->data[index];
+}
+
+dlc_status dlc_params_check_all_set(const dlc_params *params) {
+  if (!params) return dlc_status_make("dlc_params_check_all_set: params is NULL");
+  for (int32_t i = 0; i < params->info->num_params; ++i) {
+    if (!params->is_set[i])
+      return dlc_status_make(
+          "parameter '%s' has no initializer and was not loaded from a weights file",
+          params->info->params[i].tensor.name);
+  }
+  return NULL;
+}
+
+dlc_status dlc_infer(dlc_params *params, const void *const *inputs, void *const *outputs) {
+  if (!params) return dlc_status_make("dlc_infer: params is NULL");
+  const dlc_model_info *info = params->info;
+  if (!info->infer)
+    return dlc_status_make("model '%s' has no inference entry point",
+                           info->name ? info->name : "?");
+  DLC_RETURN_IF_ERROR(dlc_params_check_all_set(params));
+  if (info->num_inputs > 0 && !inputs) return dlc_status_make("dlc_infer: inputs is NULL");
+  if (info->num_outputs > 0 && !outputs) return dlc_status_make("dlc_infer: outputs is NULL");
+  if (!params->workspace) {
+    if (info->infer_workspace_size > SIZE_MAX - 64)
+      return dlc_status_make("model '%s': workspace of %llu bytes is too large",
+                             info->name ? info->name : "?",
+                             (unsigned long long)info->infer_workspace_size);
+    // Even a zero-byte workspace gets a real 64-byte block: generated code
+    // may take its address unconditionally.
+    params->workspace = dlcrt_aligned_zalloc((size_t)info->infer_workspace_size);
+    if (!params->workspace)
+      return dlc_status_make("model '%s': out of memory allocating a %llu-byte workspace",
+                             info->name ? info->name : "?",
+                             (unsigned long long)info->infer_workspace_size);
+  }
+  void **args = params->args;
+  size_t k = 0;
+  for (int32_t i = 0; i < info->num_params; ++i) args[k++] = params->data[i];
+  for (int32_t i = 0; i < info->num_inputs; ++i) {
+    if (!inputs[i])
+      return dlc_status_make("dlc_infer: input '%s' is NULL",
+                             info->inputs[i].name ? info->inputs[i].name : "?");
+    // Generated code only reads inputs; the packed convention has no const.
+    memcpy(&args[k++], &inputs[i], sizeof(void *));
+  }
+  for (int32_t i = 0; i < info->num_outputs; ++i) {
+    if (!outputs[i])
+      return dlc_status_make("dlc_infer: output '%s' is NULL",
+                             info->outputs[i].name ? info->outputs[i].name : "?");
+    args[k++] = outputs[i];
+  }
+  args[k] = params->workspace;
+  info->infer(args);
+  return NULL;
+}
