@@ -10,6 +10,7 @@ import os
 
 import lit.formats
 from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
 
 config.name = "dlc"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
@@ -21,7 +22,11 @@ config.test_exec_root = os.path.join(config.dlc_obj_root, "test")
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.dlc_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
-llvm_config.add_tool_substitutions(["dlc", "dlc-opt"], [config.dlc_tools_dir])
+# "=" joins the characters that may not precede a tool name, so that an
+# option value such as --emit=dlc is not replaced by the tool's path.
+llvm_config.add_tool_substitutions(
+    [ToolSubst(t, pre=".-^/\\<=") for t in ["dlc", "dlc-opt"]],
+    [config.dlc_tools_dir])
 
 config.substitutions.append(("%python", config.dlc_python))
 config.substitutions.append(("%cc", config.dlc_cc))

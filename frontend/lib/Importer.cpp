@@ -226,7 +226,8 @@ LogicalResult Importer::importNode(const NodeDecl &node) {
            << (rule->minInputs == rule->maxInputs
                    ? std::string()
                    : " to " + std::to_string(rule->maxInputs))
-           << " inputs, got " << numInputs;
+           << (rule->maxInputs == 1 ? " input" : " inputs") << ", got "
+           << numInputs;
   if (node.outputs.size() != 1)
     return emitError(nodeLoc(node, node.pos))
            << "has 1 output, got " << node.outputs.size();

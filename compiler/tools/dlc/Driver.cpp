@@ -87,6 +87,9 @@ std::unique_ptr<MLIRContext> createContext() {
   mlir::dlc::registerDialects(registry);
   auto ctx = std::make_unique<MLIRContext>(registry);
   ctx->loadAllAvailableDialects();
+  // A verifier's error is about the user's node; the generic form of the op
+  // that MLIR would attach as a note means nothing to a user.
+  ctx->printOpOnDiagnostic(false);
   ctx->getDiagEngine().registerHandler([](Diagnostic &diag) {
     printDiagnostic(diag);
     return success();

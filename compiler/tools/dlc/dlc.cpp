@@ -9,6 +9,7 @@
 
 #include "Driver.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/raw_ostream.h"
@@ -105,12 +106,20 @@ int parseArgs(int argc, char **argv, Args &args) {
   std::vector<std::string> positional;
   for (int i = 2; i < argc; ++i) {
     llvm::StringRef a = argv[i];
+    // An option that takes a value but ends the line is an error here,
+    // before the branches below would go on with an empty value.
+    static const char *const kValueOptions[] = {
+        "--dim", "--emit", "--mcpu", "--target", "--threads", "-o"};
+    static const char *const kRunValueOptions[] = {"--input", "--output",
+                                                   "--weights"};
+    if (i + 1 >= argc &&
+        (llvm::is_contained(kValueOptions, a) ||
+         (args.command == "run" && llvm::is_contained(kRunValueOptions, a))))
+      return usageError(a.str() + " needs a value");
     // Options that take a value as "--opt VALUE" or "--opt=VALUE".
     auto value = [&](llvm::StringRef opt, std::string &out) -> int {
       if (a == opt) {
-        if (i + 1 >= argc)
-          return usageError(opt.str() + " needs a value");
-        out = argv[++i];
+        out = argv[++i]; // there is one: checked above
         return 1;
       }
       if (a.starts_with(opt.str() + "=")) {
@@ -124,8 +133,7 @@ int parseArgs(int argc, char **argv, Args &args) {
       llvm::outs() << kUsage;
       return kExitOk;
     }
-    if (int r = value("--dim", v)) {
-      if (r < 0) return kExitUserError;
+    if (value("--dim", v)) {
       std::string name, size;
       char *end = nullptr;
       long long n = 0;
