@@ -39,13 +39,20 @@ enum class AttrKind {
 struct AttrRule {
   const char *name;
   AttrKind kind;
+  bool required = false;
+  /// For String attributes: the accepted values (empty: any).
+  std::vector<const char *> choices = {};
 };
+
+/// Element types an op's tensor inputs may have.
+enum class Operands { Float, Any };
 
 struct OpRule {
   const char *onnxName;
   const char *dialectName;
   unsigned minInputs, maxInputs;
   std::vector<AttrRule> attrs;
+  Operands operands = Operands::Float;
 };
 
 const std::vector<OpRule> &opTable() {
@@ -65,14 +72,19 @@ const std::vector<OpRule> &opTable() {
       {"Elu", "dlc.Elu", 1, 1, {{"alpha", AttrKind::Float}}},
       {"Sigmoid", "dlc.Sigmoid", 1, 1, {}},
       {"Tanh", "dlc.Tanh", 1, 1, {}},
-      {"Gelu", "dlc.Gelu", 1, 1, {{"approximate", AttrKind::String}}},
+      {"Gelu", "dlc.Gelu", 1, 1,
+       {{"approximate", AttrKind::String, false, {"none", "tanh"}}}},
       {"Softmax", "dlc.Softmax", 1, 1, {{"axis", AttrKind::Int}}},
       {"LogSoftmax", "dlc.LogSoftmax", 1, 1, {{"axis", AttrKind::Int}}},
-      {"Flatten", "dlc.Flatten", 1, 1, {{"axis", AttrKind::Int}}},
+      {"Flatten", "dlc.Flatten", 1, 1, {{"axis", AttrKind::Int}}, Operands::Any},
+      // dlc takes Reshape's target shape as an attribute (static models).
       {"Reshape", "dlc.Reshape", 1, 1,
-       {{"shape", AttrKind::Ints}, {"allowzero", AttrKind::ZeroOnly}}},
-      {"Transpose", "dlc.Transpose", 1, 1, {{"perm", AttrKind::Ints}}},
-      {"Identity", "dlc.Identity", 1, 1, {}},
+       {{"shape", AttrKind::Ints, /*required=*/true},
+        {"allowzero", AttrKind::ZeroOnly}},
+       Operands::Any},
+      {"Transpose", "dlc.Transpose", 1, 1, {{"perm", AttrKind::Ints}},
+       Operands::Any},
+      {"Identity", "dlc.Identity", 1, 1, {}, Operands::Any},
   };
   return table;
 }
@@ -114,6 +126,10 @@ private:
 
 LogicalResult Importer::convertAttrs(const NodeDecl &node, const OpRule &rule,
                                      NamedAttrList &out) {
+  for (const AttrRule &a : rule.attrs)
+    if (a.required && !(node.attrs && node.attrs->find(a.name)))
+      return emitError(nodeLoc(node, node.attrs ? node.attrs->pos() : node.pos))
+             << "missing required attribute '" << a.name << "'";
   if (!node.attrs)
     return success();
   for (const JMember &m : node.attrs->members()) {
@@ -191,6 +207,15 @@ LogicalResult Importer::convertAttrs(const NodeDecl &node, const OpRule &rule,
     case AttrKind::String:
       if (!v.isString())
         return typeError("a string");
+      if (!attrRule->choices.empty() &&
+          llvm::none_of(attrRule->choices,
+                        [&](const char *c) { return v.getString() == c; })) {
+        std::string list;
+        for (const char *c : attrRule->choices)
+          list += (list.empty() ? "\"" : ", \"") + std::string(c) + "\"";
+        return emitError(loc) << "attribute '" << m.key << "' must be one of "
+                              << list << ", not \"" << v.getString() << "\"";
+      }
       out.append(m.key, builder.getStringAttr(v.getString()));
       break;
     }
@@ -237,7 +262,13 @@ LogicalResult Importer::importNode(const NodeDecl &node) {
     if (node.inputs[i].empty())
       return emitError(nodeLoc(node, node.inputPos[i]))
              << "input " << i << " cannot be omitted";
-    operands.push_back(values.lookup(node.inputs[i]));
+    Value operand = values.lookup(node.inputs[i]);
+    Type element = cast<ShapedType>(operand.getType()).getElementType();
+    if (rule->operands == Operands::Float && !element.isF32() && !element.isF64())
+      return emitError(nodeLoc(node, node.inputPos[i]))
+             << "input '" << node.inputs[i] << "' has element type " << element
+             << "; " << node.op << " takes f32 or f64 tensors";
+    operands.push_back(operand);
   }
 
   NamedAttrList attrs;

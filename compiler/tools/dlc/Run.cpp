@@ -192,8 +192,8 @@ int runModel(const CompileResult &compiled, const RunOptions &options) {
       if (failedStatus(dlc_npy_write(it->second.c_str(), out.dtype, out.rank,
                                      out.shape, outputPtrs[i])))
         return kExitUserError;
-    } else if (options.outputs.empty()) {
-      printTensor(out, outputPtrs[i]);
+    } else {
+      printTensor(out, outputPtrs[i]); // outputs not sent to a file are shown
     }
   }
   return kExitOk;
