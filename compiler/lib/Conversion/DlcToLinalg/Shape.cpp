@@ -34,6 +34,11 @@ Value reshapeTo(OpBuilder &b, Location loc, Value source,
   auto srcType = cast<RankedTensorType>(source.getType());
   if (srcType == target)
     return source;
+  // A scalar has nothing to collapse: expand it straight to the all-ones
+  // target (a collapse_shape cannot raise the rank).
+  if (srcType.getRank() == 0)
+    return tensor::ExpandShapeOp::create(b, loc, target, source,
+                                         SmallVector<ReassociationIndices>{});
   Value flat = source;
   if (srcType.getRank() != 1 && target.getRank() != 0) {
     auto flatType = RankedTensorType::get({srcType.getNumElements()},

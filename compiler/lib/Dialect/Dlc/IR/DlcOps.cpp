@@ -89,7 +89,10 @@ LogicalResult GemmOp::inferReturnTypes(MLIRContext *, std::optional<Location> lo
     return emitOptionalError(loc, "A and B must be matrices, got ",
                              formatShape(a.getShape()), " and ",
                              formatShape(b.getShape()));
-  bool ta = adaptor.getTransA(), tb = adaptor.getTransB();
+  // Defaults by hand: the adaptor does not fill in DefaultValuedAttr, and the
+  // custom parser infers types before the op's properties get their defaults.
+  bool ta = adaptor.getTransAAttr() && adaptor.getTransA();
+  bool tb = adaptor.getTransBAttr() && adaptor.getTransB();
   int64_t m = a.getDimSize(ta ? 1 : 0), ka = a.getDimSize(ta ? 0 : 1);
   int64_t kb = b.getDimSize(tb ? 1 : 0), n = b.getDimSize(tb ? 0 : 1);
   if (ka != kb)
@@ -227,14 +230,22 @@ LogicalResult SoftmaxOp::inferReturnTypes(MLIRContext *,
                                           std::optional<Location> loc,
                                           Adaptor adaptor,
                                           SmallVectorImpl<Type> &results) {
-  return inferSoftmaxLike(loc, adaptor.getInput(), adaptor.getAxis(), results);
+  // The default by hand: the custom parser infers types before the op's
+  // properties get their defaults, so the adaptor's attribute may be null.
+  return inferSoftmaxLike(loc, adaptor.getInput(),
+                          adaptor.getAxisAttr() ? adaptor.getAxis() : -1,
+                          results);
 }
 
 LogicalResult LogSoftmaxOp::inferReturnTypes(MLIRContext *,
                                              std::optional<Location> loc,
                                              Adaptor adaptor,
                                              SmallVectorImpl<Type> &results) {
-  return inferSoftmaxLike(loc, adaptor.getInput(), adaptor.getAxis(), results);
+  // The default by hand: the custom parser infers types before the op's
+  // properties get their defaults, so the adaptor's attribute may be null.
+  return inferSoftmaxLike(loc, adaptor.getInput(),
+                          adaptor.getAxisAttr() ? adaptor.getAxis() : -1,
+                          results);
 }
 
 //===----------------------------------------------------------------------===//
@@ -246,7 +257,9 @@ LogicalResult FlattenOp::inferReturnTypes(MLIRContext *,
                                           Adaptor adaptor,
                                           SmallVectorImpl<Type> &results) {
   RankedTensorType t = rankedType(adaptor.getInput());
-  int64_t rank = t.getRank(), axis = adaptor.getAxis();
+  // The default (1) by hand, as for Softmax.
+  int64_t rank = t.getRank(),
+          axis = adaptor.getAxisAttr() ? adaptor.getAxis() : 1;
   if (axis < -rank || axis > rank)
     return emitOptionalError(loc, "axis ", axis, " is out of range for rank ",
                              rank, " (expected [", -rank, ", ", rank, "])");

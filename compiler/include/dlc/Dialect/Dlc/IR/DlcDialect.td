@@ -27,8 +27,8 @@ def Dlc_Dialect : Dialect {
 }
 
 // Tensors whose elements the numeric ops accept today.
-def Dlc_FloatTensor : RankedTensorOf<[F32, F64]>;
-def Dlc_AnyTensor : RankedTensorOf<[F32, F64, F16, BF16, I64, I32, I8, UI8, I1]>;
+def Dlc_FloatTensor : StaticShapeTensorOf<[F32, F64]>;
+def Dlc_AnyTensor : StaticShapeTensorOf<[F32, F64, F16, BF16, I64, I32, I8, UI8, I1]>;
 
 class Dlc_Op<string mnemonic, list<Trait> traits = []>
     : Op<Dlc_Dialect, mnemonic, traits>;
