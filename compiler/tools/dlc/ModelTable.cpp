@@ -386,13 +386,16 @@ std::string generateHeader(const ModelTable &t) {
   std::string params = table("dlc_param_info", n + "_params", paramInits);
   std::string inputs = table("dlc_tensor_info", n + "_inputs", inputInits);
   std::string outputs = table("dlc_tensor_info", n + "_outputs", outputInits);
+  // Designated initializers: fields this model does not use (training,
+  // without --train) are zero, and later ABI additions stay compatible.
   os << "static const dlc_model_info " << n << "_info = {\n"
-     << "  DLC_ABI_VERSION, ";
+     << "  .abi_version = DLC_ABI_VERSION,\n  .name = ";
   printCString(os, n);
-  os << ",\n  " << t.inputs.size() << ", " << inputs << ",\n  "
-     << t.outputs.size() << ", " << outputs << ",\n  " << t.params.size()
-     << ", " << params << ",\n  " << n << "_INFER_WORKSPACE_SIZE, " << n
-     << "_infer_packed,\n};\n\n";
+  os << ",\n  .num_inputs = " << t.inputs.size() << ", .inputs = " << inputs
+     << ",\n  .num_outputs = " << t.outputs.size() << ", .outputs = " << outputs
+     << ",\n  .num_params = " << t.params.size() << ", .params = " << params
+     << ",\n  .infer_workspace_size = " << n << "_INFER_WORKSPACE_SIZE,\n"
+     << "  .infer = " << n << "_infer_packed,\n};\n\n";
 
   os << "#ifdef __cplusplus\n}\n#endif\n\n#endif /* " << guard << " */\n";
   return text;

@@ -26,7 +26,7 @@ extern "C" {
 
 /* Bumped whenever a struct below changes layout. Generated headers record the
  * version they were written for; dlc_params_create rejects a mismatch. */
-#define DLC_ABI_VERSION 1
+#define DLC_ABI_VERSION 2
 
 /* ---------------------------------------------------------------- status */
 
@@ -122,6 +122,21 @@ typedef struct dlc_model_info {
   const dlc_param_info *params;
   uint64_t infer_workspace_size; /* bytes, 64-byte aligned */
   dlc_packed_fn infer;           /* NAME_infer_packed */
+
+  /* Training (all zero/NULL unless compiled with --train). The step takes
+   * args = {params..., state..., train_inputs..., loss (f32 scalar),
+   * metrics (one f32 scalar each)..., workspace}; it updates params and
+   * state in place. state holds the optimizer's tensors (for example
+   * "fc1.weight.adam_m") and one i64 scalar named "optimizer.step", the
+   * number of updates done so far; every state tensor starts at zero. */
+  int32_t num_train_inputs; /* e.g. image, label */
+  const dlc_tensor_info *train_inputs;
+  int32_t num_state;
+  const dlc_tensor_info *state;
+  int32_t num_metrics;
+  const char *const *metric_names; /* e.g. "accuracy" */
+  uint64_t train_workspace_size;
+  dlc_packed_fn train_step; /* NAME_train_step_packed */
 } dlc_model_info;
 
 /* -------------------------------------------------------------- parameters */
