@@ -11,6 +11,7 @@ using namespace mlir;
 using namespace mlir::dlc;
 
 #include "dlc/Dialect/Dlc/IR/DlcOpsDialect.cpp.inc"
+#include "dlc/Dialect/Dlc/IR/DlcInterfaces.cpp.inc"
 
 void DlcDialect::initialize() {
   addOperations<

@@ -16,6 +16,7 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include "dlc/Dialect/Dlc/IR/DlcOpsDialect.h.inc"
+#include "dlc/Dialect/Dlc/IR/DlcInterfaces.h.inc"
 
 #define GET_OP_CLASSES
 #include "dlc/Dialect/Dlc/IR/DlcOps.h.inc"

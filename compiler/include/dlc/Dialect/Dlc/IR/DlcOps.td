@@ -11,6 +11,7 @@
 #define DLC_OPS_TD
 
 include "dlc/Dialect/Dlc/IR/DlcDialect.td"
+include "dlc/Dialect/Dlc/IR/DlcInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/IR/BuiltinAttributes.td"
@@ -19,7 +20,7 @@ include "mlir/IR/BuiltinAttributes.td"
 // Linear algebra
 //===----------------------------------------------------------------------===//
 
-def Dlc_GemmOp : Dlc_Op<"Gemm", [Pure, InferTypeOpAdaptor]> {
+def Dlc_GemmOp : Dlc_Op<"Gemm", [Pure, InferTypeOpAdaptor, DeclareOpInterfaceMethods<Dlc_VJPOpInterface>]> {
   let summary = "General matrix multiply: alpha * A' x B' + beta * C";
   let description = [{
     ONNX Gemm. `A'` is `A` transposed when `transA` is set, likewise `B'`.
@@ -43,7 +44,7 @@ def Dlc_GemmOp : Dlc_Op<"Gemm", [Pure, InferTypeOpAdaptor]> {
   }];
 }
 
-def Dlc_MatMulOp : Dlc_Op<"MatMul", [Pure, InferTypeOpAdaptor]> {
+def Dlc_MatMulOp : Dlc_Op<"MatMul", [Pure, InferTypeOpAdaptor, DeclareOpInterfaceMethods<Dlc_VJPOpInterface>]> {
   let summary = "Matrix product with numpy.matmul semantics";
   let description = [{
     ONNX MatMul: the last two dimensions multiply as matrices, leading
@@ -64,7 +65,7 @@ def Dlc_MatMulOp : Dlc_Op<"MatMul", [Pure, InferTypeOpAdaptor]> {
 //===----------------------------------------------------------------------===//
 
 class Dlc_BroadcastBinaryOp<string mnemonic, string what>
-    : Dlc_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
+    : Dlc_Op<mnemonic, [Pure, InferTypeOpAdaptor, DeclareOpInterfaceMethods<Dlc_VJPOpInterface>]> {
   let summary = "Elementwise " # what # " with numpy broadcasting";
   let description = [{
     Shapes align from the right; each pair of dimensions must be equal or one
@@ -89,7 +90,7 @@ def Dlc_DivOp : Dlc_BroadcastBinaryOp<"Div", "quotient">;
 //===----------------------------------------------------------------------===//
 
 class Dlc_UnaryOp<string mnemonic, string formula, dag attrs = (ins)>
-    : Dlc_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
+    : Dlc_Op<mnemonic, [Pure, InferTypeOpAdaptor, DeclareOpInterfaceMethods<Dlc_VJPOpInterface>]> {
   let summary = "Elementwise " # mnemonic # ": " # formula;
   let description = [{
     ONNX }] # mnemonic # [{, applied to every element: `}] # formula # [{`.
@@ -117,7 +118,7 @@ def Dlc_GeluOp : Dlc_UnaryOp<"Gelu",
 }
 
 class Dlc_SoftmaxLikeOp<string mnemonic, string formula>
-    : Dlc_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
+    : Dlc_Op<mnemonic, [Pure, InferTypeOpAdaptor, DeclareOpInterfaceMethods<Dlc_VJPOpInterface>]> {
   let summary = mnemonic # " along one axis: " # formula;
   let description = [{
     ONNX }] # mnemonic # [{ (opset 13 and later): normalizes along `axis` alone
@@ -147,7 +148,7 @@ def Dlc_LogSoftmaxOp : Dlc_SoftmaxLikeOp<"LogSoftmax", "x - log(sum(exp(x)))">;
 // Shape ops
 //===----------------------------------------------------------------------===//
 
-def Dlc_FlattenOp : Dlc_Op<"Flatten", [Pure, InferTypeOpAdaptor]> {
+def Dlc_FlattenOp : Dlc_Op<"Flatten", [Pure, InferTypeOpAdaptor, DeclareOpInterfaceMethods<Dlc_VJPOpInterface>]> {
   let summary = "Collapses the dimensions before and from `axis` into a matrix";
   let description = [{
     ONNX Flatten: the result is `[d0 * ... * d(axis-1), d(axis) * ... * dn]`;
@@ -163,7 +164,7 @@ def Dlc_FlattenOp : Dlc_Op<"Flatten", [Pure, InferTypeOpAdaptor]> {
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
-def Dlc_ReshapeOp : Dlc_Op<"Reshape", [Pure, InferTypeOpAdaptor]> {
+def Dlc_ReshapeOp : Dlc_Op<"Reshape", [Pure, InferTypeOpAdaptor, DeclareOpInterfaceMethods<Dlc_VJPOpInterface>]> {
   let summary = "Reshapes to a target shape given as an attribute";
   let description = [{
     ONNX Reshape with the target shape as attribute `shape` (static models):
@@ -181,7 +182,7 @@ def Dlc_ReshapeOp : Dlc_Op<"Reshape", [Pure, InferTypeOpAdaptor]> {
   let hasCanonicalizer = 1;
 }
 
-def Dlc_TransposeOp : Dlc_Op<"Transpose", [Pure, InferTypeOpAdaptor]> {
+def Dlc_TransposeOp : Dlc_Op<"Transpose", [Pure, InferTypeOpAdaptor, DeclareOpInterfaceMethods<Dlc_VJPOpInterface>]> {
   let summary = "Permutes the dimensions";
   let description = [{
     ONNX Transpose: result dimension i is input dimension `perm[i]`; without
@@ -203,7 +204,7 @@ def Dlc_TransposeOp : Dlc_Op<"Transpose", [Pure, InferTypeOpAdaptor]> {
   }];
 }
 
-def Dlc_IdentityOp : Dlc_Op<"Identity", [Pure, InferTypeOpAdaptor]> {
+def Dlc_IdentityOp : Dlc_Op<"Identity", [Pure, InferTypeOpAdaptor, DeclareOpInterfaceMethods<Dlc_VJPOpInterface>]> {
   let summary = "Returns its input";
   let description = [{
     ONNX Identity. Folds away.
@@ -217,5 +218,7 @@ def Dlc_IdentityOp : Dlc_Op<"Identity", [Pure, InferTypeOpAdaptor]> {
   let assemblyFormat = "$input attr-dict `:` type($input)";
   let hasFolder = 1;
 }
+
+include "dlc/Dialect/Dlc/IR/DlcTrainingOps.td"
 
 #endif // DLC_OPS_TD

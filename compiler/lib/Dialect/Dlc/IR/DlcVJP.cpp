@@ -1,0 +1,279 @@
+//===- DlcVJP.cpp - vector-Jacobian products of the dlc ops ---------------===//
+//
+// Each differentiable op's VJP rule (VJPOpInterface::buildVJP), built only
+// from dlc ops so the backward graph goes through the same simplification
+// and lowering as the forward one. In the order of DlcOps.td.
+//
+// Notation: Y the op's result, dY the gradient of the loss w.r.t. Y.
+// Broadcasting ops reduce each operand's gradient back to its shape.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dlc/Dialect/Dlc/IR/DlcDialect.h"
+
+#include "mlir/IR/Builders.h"
+
+using namespace mlir;
+using namespace mlir::dlc;
+
+namespace {
+
+RankedTensorType tensorType(Value v) { return cast<RankedTensorType>(v.getType()); }
+
+/// Builds a dlc op whose result type its shape rule infers.
+template <typename OpTy>
+Value make(OpBuilder &b, Location loc, ValueRange operands,
+           ArrayRef<NamedAttribute> attrs = {}) {
+  return OpTy::create(b, loc, operands, attrs)->getResult(0);
+}
+
+/// A scalar constant of `elementType`.
+Value scalar(OpBuilder &b, Location loc, Type elementType, double value) {
+  auto type = RankedTensorType::get({}, elementType);
+  return ConstantOp::create(b, loc, type,
+                            DenseElementsAttr::get(type, b.getFloatAttr(elementType, value)));
+}
+
+Value scaled(OpBuilder &b, Location loc, Value x, double factor) {
+  if (factor == 1.0)
+    return x;
+  return make<MulOp>(b, loc, {x, scalar(b, loc, tensorType(x).getElementType(), factor)});
+}
+
+Value reshapeTo(OpBuilder &b, Location loc, Value x, RankedTensorType target) {
+  if (x.getType() == target)
+    return x;
+  return make<ReshapeOp>(b, loc, x,
+                         {b.getNamedAttr("shape", b.getDenseI64ArrayAttr(target.getShape()))});
+}
+
+/// Sums a gradient of the broadcast result's shape back to an operand's shape
+/// (numpy broadcasting in reverse): leading extra axes and axes where the
+/// operand has size 1.
+Value reduceToShape(OpBuilder &b, Location loc, Value grad, RankedTensorType target) {
+  RankedTensorType g = tensorType(grad);
+  if (g == target)
+    return grad;
+  int64_t offset = g.getRank() - target.getRank();
+  SmallVector<int64_t> axes;
+  for (int64_t i = 0; i < g.getRank(); ++i)
+    if (i < offset || (target.getDimSize(i - offset) == 1 && g.getDimSize(i) != 1))
+      axes.push_back(i);
+  Value summed = grad;
+  if (!axes.empty())
+    summed = make<ReduceSumOp>(
+        b, loc, grad,
+        {b.getNamedAttr("axes", b.getDenseI64ArrayAttr(axes)),
+         b.getNamedAttr("keepdims", b.getIntegerAttr(b.getIntegerType(64, true), 1))});
+  return reshapeTo(b, loc, summed, target);
+}
+
+NamedAttribute boolAttr(OpBuilder &b, StringRef name, bool v) {
+  return b.getNamedAttr(name, b.getBoolAttr(v));
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Linear algebra
+//===----------------------------------------------------------------------===//
+
+// Y = alpha A' B' + beta C with A' = transA ? Aᵀ : A (likewise B'):
+//   dA = alpha dY B'ᵀ   (transposed back when transA)
+//   dB = alpha A'ᵀ dY   (transposed back when transB)
+//   dC = beta dY, summed to C's shape
+LogicalResult GemmOp::buildVJP(OpBuilder &b, ArrayRef<Value> resultGrads,
+                               SmallVectorImpl<Value> &operandGrads) {
+  Location loc = getLoc();
+  Value dY = resultGrads[0];
+  bool ta = getTransA(), tb = getTransB();
+  NamedAttribute alpha = b.getNamedAttr("alpha", getAlphaAttr());
+  Value dA = ta ? make<GemmOp>(b, loc, {getB(), dY},
+                               {alpha, boolAttr(b, "transA", tb), boolAttr(b, "transB", true)})
+                : make<GemmOp>(b, loc, {dY, getB()},
+                               {alpha, boolAttr(b, "transB", !tb)});
+  Value dB = tb ? make<GemmOp>(b, loc, {dY, getA()},
+                               {alpha, boolAttr(b, "transA", true), boolAttr(b, "transB", ta)})
+                : make<GemmOp>(b, loc, {getA(), dY},
+                               {alpha, boolAttr(b, "transA", !ta)});
+  operandGrads.push_back(dA);
+  operandGrads.push_back(dB);
+  if (Value c = getC())
+    operandGrads.push_back(reduceToShape(
+        b, loc, scaled(b, loc, dY, getBeta().convertToDouble()), tensorType(c)));
+  return success();
+}
+
+// Y = A B (batched): dA = dY Bᵀ, dB = Aᵀ dY, each summed over broadcast
+// batch dimensions.
+LogicalResult MatMulOp::buildVJP(OpBuilder &b, ArrayRef<Value> resultGrads,
+                                 SmallVectorImpl<Value> &operandGrads) {
+  Location loc = getLoc();
+  RankedTensorType a = tensorType(getA()), bt = tensorType(getB());
+  if (a.getRank() < 2 || bt.getRank() < 2)
+    return emitOpError("gradient of MatMul with a 1-D operand is not supported yet");
+  auto swapLastTwo = [&](Value x) {
+    int64_t rank = tensorType(x).getRank();
+    SmallVector<int64_t> perm;
+    for (int64_t i = 0; i < rank; ++i)
+      perm.push_back(i);
+    std::swap(perm[rank - 1], perm[rank - 2]);
+    return make<TransposeOp>(b, loc, x, {b.getNamedAttr("perm", b.getDenseI64ArrayAttr(perm))});
+  };
+  Value dY = resultGrads[0];
+  operandGrads.push_back(
+      reduceToShape(b, loc, make<MatMulOp>(b, loc, {dY, swapLastTwo(getB())}), a));
+  operandGrads.push_back(
+      reduceToShape(b, loc, make<MatMulOp>(b, loc, {swapLastTwo(getA()), dY}), bt));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Broadcasting binary ops
+//===----------------------------------------------------------------------===//
+
+// d(A + B) = dY, dY
+LogicalResult AddOp::buildVJP(OpBuilder &b, ArrayRef<Value> resultGrads,
+                              SmallVectorImpl<Value> &operandGrads) {
+  operandGrads.push_back(reduceToShape(b, getLoc(), resultGrads[0], tensorType(getA())));
+  operandGrads.push_back(reduceToShape(b, getLoc(), resultGrads[0], tensorType(getB())));
+  return success();
+}
+
+// d(A - B) = dY, -dY
+LogicalResult SubOp::buildVJP(OpBuilder &b, ArrayRef<Value> resultGrads,
+                              SmallVectorImpl<Value> &operandGrads) {
+  Location loc = getLoc();
+  operandGrads.push_back(reduceToShape(b, loc, resultGrads[0], tensorType(getA())));
+  operandGrads.push_back(
+      reduceToShape(b, loc, scaled(b, loc, resultGrads[0], -1.0), tensorType(getB())));
+  return success();
+}
+
+// d(A B) = dY B, dY A
+LogicalResult MulOp::buildVJP(OpBuilder &b, ArrayRef<Value> resultGrads,
+                              SmallVectorImpl<Value> &operandGrads) {
+  Location loc = getLoc();
+  Value dY = resultGrads[0];
+  operandGrads.push_back(
+      reduceToShape(b, loc, make<MulOp>(b, loc, {dY, getB()}), tensorType(getA())));
+  operandGrads.push_back(
+      reduceToShape(b, loc, make<MulOp>(b, loc, {dY, getA()}), tensorType(getB())));
+  return success();
+}
+
+// d(A / B) = dY / B, -dY Y / B
+LogicalResult DivOp::buildVJP(OpBuilder &b, ArrayRef<Value> resultGrads,
+                              SmallVectorImpl<Value> &operandGrads) {
+  Location loc = getLoc();
+  Value dY = resultGrads[0];
+  operandGrads.push_back(
+      reduceToShape(b, loc, make<DivOp>(b, loc, {dY, getB()}), tensorType(getA())));
+  Value dYY = make<MulOp>(b, loc, {dY, getResult()});
+  operandGrads.push_back(reduceToShape(
+      b, loc, scaled(b, loc, make<DivOp>(b, loc, {dYY, getB()}), -1.0),
+      tensorType(getB())));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Activations: each has a gradient helper op
+//===----------------------------------------------------------------------===//
+
+#define DLC_GRAD_OF_INPUT(OP, GRADOP, ...)                                      \
+  LogicalResult OP::buildVJP(OpBuilder &b, ArrayRef<Value> resultGrads,        \
+                             SmallVectorImpl<Value> &operandGrads) {           \
+    operandGrads.push_back(GRADOP::create(b, getLoc(), resultGrads[0],         \
+                                          __VA_ARGS__));                      \
+    return success();                                                          \
+  }
+DLC_GRAD_OF_INPUT(ReluOp, ReluGradOp, getX())
+DLC_GRAD_OF_INPUT(LeakyReluOp, LeakyReluGradOp, getX(), getAlphaAttr())
+DLC_GRAD_OF_INPUT(EluOp, EluGradOp, getX(), getAlphaAttr())
+DLC_GRAD_OF_INPUT(SigmoidOp, SigmoidGradOp, getY())
+DLC_GRAD_OF_INPUT(TanhOp, TanhGradOp, getY())
+DLC_GRAD_OF_INPUT(GeluOp, GeluGradOp, getX(), getApproximateAttr())
+DLC_GRAD_OF_INPUT(SoftmaxOp, SoftmaxGradOp, getOutput(), getAxisAttr())
+DLC_GRAD_OF_INPUT(LogSoftmaxOp, LogSoftmaxGradOp, getOutput(), getAxisAttr())
+#undef DLC_GRAD_OF_INPUT
+
+//===----------------------------------------------------------------------===//
+// Shape ops: the inverse rearrangement of dY
+//===----------------------------------------------------------------------===//
+
+LogicalResult FlattenOp::buildVJP(OpBuilder &b, ArrayRef<Value> resultGrads,
+                                  SmallVectorImpl<Value> &operandGrads) {
+  operandGrads.push_back(reshapeTo(b, getLoc(), resultGrads[0], getInput().getType()));
+  return success();
+}
+
+LogicalResult ReshapeOp::buildVJP(OpBuilder &b, ArrayRef<Value> resultGrads,
+                                  SmallVectorImpl<Value> &operandGrads) {
+  operandGrads.push_back(reshapeTo(b, getLoc(), resultGrads[0], getData().getType()));
+  return success();
+}
+
+// Transpose by perm is undone by the inverse permutation.
+LogicalResult TransposeOp::buildVJP(OpBuilder &b, ArrayRef<Value> resultGrads,
+                                    SmallVectorImpl<Value> &operandGrads) {
+  SmallVector<int64_t> perm = getPermutation(), inverse(perm.size());
+  for (auto [i, p] : llvm::enumerate(perm))
+    inverse[p] = i;
+  operandGrads.push_back(make<TransposeOp>(
+      b, getLoc(), resultGrads[0],
+      {b.getNamedAttr("perm", b.getDenseI64ArrayAttr(inverse))}));
+  return success();
+}
+
+LogicalResult IdentityOp::buildVJP(OpBuilder &, ArrayRef<Value> resultGrads,
+                                   SmallVectorImpl<Value> &operandGrads) {
+  operandGrads.push_back(resultGrads[0]);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Training ops
+//===----------------------------------------------------------------------===//
+
+// Each input element received dY at its reduced position: broadcast dY back
+// (as keepdims) over the input's shape.
+LogicalResult ReduceSumOp::buildVJP(OpBuilder &b, ArrayRef<Value> resultGrads,
+                                    SmallVectorImpl<Value> &operandGrads) {
+  Location loc = getLoc();
+  RankedTensorType in = getData().getType();
+  SmallVector<int64_t> kept(in.getShape());
+  for (int64_t axis : getNormalizedAxes())
+    kept[axis] = 1;
+  Value dY = reshapeTo(b, loc, resultGrads[0],
+                       RankedTensorType::get(kept, in.getElementType()));
+  auto zerosType = RankedTensorType::get(in.getShape(), in.getElementType());
+  Value zeros = ConstantOp::create(
+      b, loc, zerosType,
+      DenseElementsAttr::get(zerosType, b.getFloatAttr(in.getElementType(), 0.0)));
+  operandGrads.push_back(make<AddOp>(b, loc, {zeros, dY}));
+  return success();
+}
+
+LogicalResult SoftmaxCrossEntropyLossOp::buildVJP(
+    OpBuilder &b, ArrayRef<Value> resultGrads, SmallVectorImpl<Value> &operandGrads) {
+  operandGrads.push_back(SoftmaxCrossEntropyLossGradOp::create(
+      b, getLoc(), getScores().getType(), resultGrads[0], getScores(), getLabels(),
+      getReductionAttr(), getIgnoreIndexAttr(), getLabelSmoothingAttr()));
+  operandGrads.push_back(Value()); // integer labels have no gradient
+  return success();
+}
+
+// loss = reduce((P - T)^2): dP = 2 (P - T) dL (/ numel for mean), dT = -dP
+LogicalResult MeanSquaredErrorOp::buildVJP(OpBuilder &b, ArrayRef<Value> resultGrads,
+                                           SmallVectorImpl<Value> &operandGrads) {
+  Location loc = getLoc();
+  RankedTensorType p = getPrediction().getType();
+  double factor = 2.0;
+  if (getReduction() == "mean")
+    factor /= static_cast<double>(p.getNumElements());
+  Value diff = make<SubOp>(b, loc, {getPrediction(), getTarget()});
+  Value dP = make<MulOp>(b, loc, {scaled(b, loc, diff, factor), resultGrads[0]});
+  operandGrads.push_back(dP);
+  operandGrads.push_back(scaled(b, loc, dP, -1.0));
+  return success();
+}
