@@ -11,6 +11,7 @@
 
 #include "dlc/Codegen/Passes.h"
 #include "dlc/Conversion/Passes.h"
+#include "dlc/Transforms/Passes.h"
 #include "dlc/Dialect/Dlc/IR/DlcDialect.h"
 
 #include "mlir/ExecutionEngine/OptUtils.h"
@@ -94,6 +95,7 @@ void mlir::dlc::buildLowerToLLVMPipeline(OpPassManager &pm) {
 void mlir::dlc::registerPassesAndPipelines() {
   registerDlcConversionPasses();
   registerDlcCodegenPasses();
+  registerDlcTransformsPasses();
   PassPipelineRegistration<>(
       "dlc-lower-to-linalg", "Lower the dlc dialect to linalg on tensors",
       [](OpPassManager &pm) { buildLowerToLinalgPipeline(pm); });

@@ -1,0 +1,65 @@
+// dlc-insert-optimizer: state arguments after the parameters, one update op
+// per trainable parameter after the backward graph, the step incremented,
+// updated parameters and state returned before the loss.
+// RUN: dlc-opt %s -dlc-insert-optimizer -split-input-file -verify-diagnostics | FileCheck %s
+
+// Adam with amsgrad: m, v, vmax per trainable parameter, in parameter order;
+// the frozen parameter %f gets no state and no update.
+// CHECK-LABEL: func.func @adam
+// CHECK-SAME: (%[[W:arg[0-9]+]]: tensor<3xf32>, %[[F:arg[0-9]+]]: tensor<2xf32>,
+// CHECK-SAME: %[[M:arg[0-9]+]]: tensor<3xf32> {bufferization.writable = true},
+// CHECK-SAME: %[[V:arg[0-9]+]]: tensor<3xf32> {bufferization.writable = true},
+// CHECK-SAME: %[[VMAX:arg[0-9]+]]: tensor<3xf32> {bufferization.writable = true},
+// CHECK-SAME: %[[STEP:arg[0-9]+]]: tensor<i64> {bufferization.writable = true},
+// CHECK-SAME: %[[X:arg[0-9]+]]: tensor<3xf32>, %[[G:arg[0-9]+]]: tensor<3xf32>)
+// CHECK-SAME: -> (tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<i64>, tensor<f32>)
+// CHECK-SAME: dlc.state_names = ["w.adam_m", "w.adam_v", "w.adam_vmax", "optimizer.step"]
+// CHECK: %[[LR:.*]] = dlc.LearningRate %[[STEP]] {gamma = 5.000000e-01 : f64, learning_rate = 1.000000e-02 : f64, schedule = "exponential"}
+// CHECK: %[[U:.*]]:4 = dlc.AdamUpdate %[[W]], %[[G]], %[[M]], %[[V]] vmax %[[VMAX]], %[[LR]], %[[STEP]] {eps = 9.9999999999999995E-8 : f64}
+// CHECK: %[[NEXT:.*]] = dlc.StepIncrement %[[STEP]]
+// CHECK: return %[[U]]#0, %[[U]]#1, %[[U]]#2, %[[U]]#3, %[[NEXT]], %{{.*}} :
+func.func @adam(%w: tensor<3xf32>, %f: tensor<2xf32>, %x: tensor<3xf32>, %g: tensor<3xf32>) -> (tensor<f32>, tensor<3xf32>)
+    attributes {dlc.train_step, dlc.trainable = [true, false, false, false], dlc.num_params = 2 : i64,
+                dlc.param_names = ["w", "f"],
+                dlc.optimizer = {kind = "adam", learning_rate = 1.0e-2 : f64, amsgrad = true, eps = 1.0e-7 : f64,
+                                 schedule = {kind = "exponential", gamma = 0.5 : f64}}} {
+  %l = dlc.MeanSquaredError %w, %x : (tensor<3xf32>, tensor<3xf32>) -> tensor<f32>
+  return %l, %g : tensor<f32>, tensor<3xf32>
+}
+
+// -----
+
+// SGD with momentum: one buffer per parameter; AdamW's decoupled decay is
+// not involved.
+// CHECK-LABEL: func.func @sgd
+// CHECK-SAME: dlc.state_names = ["w.momentum_buffer", "optimizer.step"]
+// CHECK: dlc.SGDUpdate %arg0, %arg4 momentum_buffer %arg1, %{{.*}}, %arg2 {momentum = 9.000000e-01 : f64, nesterov = true}
+func.func @sgd(%w: tensor<3xf32>, %x: tensor<3xf32>, %g: tensor<3xf32>) -> (tensor<f32>, tensor<3xf32>)
+    attributes {dlc.train_step, dlc.trainable = [true, false], dlc.num_params = 1 : i64,
+                dlc.param_names = ["w"],
+                dlc.optimizer = {kind = "sgd", learning_rate = 0.1 : f64, momentum = 0.9 : f64, nesterov = true}} {
+  %l = dlc.MeanSquaredError %w, %x : (tensor<3xf32>, tensor<3xf32>) -> tensor<f32>
+  return %l, %g : tensor<f32>, tensor<3xf32>
+}
+
+// -----
+
+// AdamW: decoupled weight decay with torch's default 0.01.
+// CHECK-LABEL: func.func @adamw
+// CHECK: dlc.AdamUpdate {{.*}} {decoupled = true, weight_decay = 1.000000e-02 : f64}
+func.func @adamw(%w: tensor<3xf32>, %x: tensor<3xf32>, %g: tensor<3xf32>) -> (tensor<f32>, tensor<3xf32>)
+    attributes {dlc.train_step, dlc.trainable = [true, false], dlc.num_params = 1 : i64,
+                dlc.param_names = ["w"], dlc.optimizer = {kind = "adamw", learning_rate = 0.1 : f64}} {
+  %l = dlc.MeanSquaredError %w, %x : (tensor<3xf32>, tensor<3xf32>) -> tensor<f32>
+  return %l, %g : tensor<f32>, tensor<3xf32>
+}
+
+// -----
+
+// expected-error @+1 {{optimizer kind 'lbfgs' is not supported yet}}
+func.func @unknown(%w: tensor<3xf32>, %g: tensor<3xf32>) -> (tensor<f32>, tensor<3xf32>)
+    attributes {dlc.train_step, dlc.trainable = [true], dlc.num_params = 1 : i64,
+                dlc.param_names = ["w"], dlc.optimizer = {kind = "lbfgs", learning_rate = 0.1 : f64}} {
+  %l = dlc.MeanSquaredError %w, %w : (tensor<3xf32>, tensor<3xf32>) -> tensor<f32>
+  return %l, %g : tensor<f32>, tensor<3xf32>
+}
