@@ -2,7 +2,7 @@
  *
  *   dlc compile examples/mlp.json -o mlp.o      (writes mlp.o and mlp.h)
  *   cc -Iruntime/include -I. examples/mlp_infer.c mlp.o libdlcrt.a \
- *      -lm -lpthread -o mlp_infer
+ *      -lz -lm -lpthread -o mlp_infer
  *
  * Parameters come from the model's init specs (dlc_params_create); the two
  * input images are synthetic patterns. Prints the logits and probabilities.

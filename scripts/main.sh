@@ -14,5 +14,5 @@ run() { echo "+ $*"; "$@"; }
 run "$build/bin/dlc" compile "$root/examples/mlp.json" -o "$out/mlp.o"
 run clang-22 -O2 -I"$root/runtime/include" -I"$out" \
   "$root/examples/mlp_infer.c" "$out/mlp.o" "$build/runtime/libdlcrt.a" \
-  -lm -lpthread -o "$out/mlp_infer"
+  -lz -lm -lpthread -o "$out/mlp_infer"
 run "$out/mlp_infer"

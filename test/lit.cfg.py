@@ -32,5 +32,5 @@ config.substitutions.append(("%python", config.dlc_python))
 config.substitutions.append(("%cc", config.dlc_cc))
 config.substitutions.append(("%dlcrt_cflags", "-I" + config.dlc_runtime_include))
 config.substitutions.append(
-    ("%dlcrt_libs", config.dlc_runtime_lib + " -lm -lpthread"))
+    ("%dlcrt_libs", config.dlc_runtime_lib + " -lz -lm -lpthread"))
 config.substitutions.append(("%e2e", os.path.join(config.test_source_root, "e2e")))

@@ -94,6 +94,26 @@ dlc_status dlcrt_file_write_atomic(const char *path, const dlcrt_piece *pieces,
  * failure. Release with free(). */
 void *dlcrt_aligned_zalloc(size_t size);
 
+/* -------------------------------------------------------------- dataset.c */
+typedef struct dlcrt_dataset_split {
+  int64_t count;    /* examples; 0 for an absent split */
+  dlc_dtype dtype;  /* of the images: DLC_DTYPE_U8 or DLC_DTYPE_F32 */
+  void *images;     /* count x example_size values (free()) */
+  int64_t *labels;  /* count labels (free()) */
+} dlcrt_dataset_split;
+
+struct dlc_dataset {
+  int64_t example_size;
+  dlcrt_dataset_split splits[2]; /* indexed by dlc_split */
+};
+
+void dlcrt_dataset_split_free(dlcrt_dataset_split *split);
+
+/* -------------------------------------------------------------- batcher.c */
+/* Fills order[0, n) with the permutation of [0, n) for (seed, epoch):
+ * Fisher-Yates driven by Philox4x32-10, a pure function of its arguments. */
+void dlcrt_shuffle_order(uint64_t seed, int64_t epoch, int64_t n, int64_t *order);
+
 #ifdef __cplusplus
 } /* extern "C" */
 
@@ -123,6 +143,14 @@ struct dlc_params {
   uint8_t *is_set;   /* initialized or loaded */
   void *workspace;   /* inference workspace, allocated on first use */
   void **args;       /* packed-call argument array, reused */
+  /* Training (all NULL unless info->train_step): */
+  void **state;           /* one 64-byte aligned zeroed block per state tensor */
+  int32_t step_index;     /* index of "optimizer.step" in info->state, or -1 */
+  void *train_workspace;  /* allocated on the first dlc_train_step */
+  void **train_args;      /* packed-call argument array of the step */
+  float *train_scalars;   /* loss, then the metrics (64-byte aligned) */
 };
+
+
 
 #endif /* DLCRT_INTERNAL_H */

@@ -9,6 +9,13 @@
 //  - dlc_infer packs args as [parameters…, inputs…, outputs…, workspace] and
 //    calls info->infer. The workspace and the args array are allocated once
 //    per dlc_params, so steady-state inference allocates nothing.
+//  - With a training step (info->train_step), create also validates the
+//    training tables (train inputs, state, metric names; state names unique
+//    and distinct from parameter names; "optimizer.step" an i64 scalar) and
+//    allocates every state tensor zero-filled and 64-byte aligned.
+//    dlc_train_step packs [parameters…, state…, train inputs…, loss,
+//    metrics…, workspace] and calls info->train_step; the workspace, the
+//    args array and the loss/metric scalars are allocated once.
 #include "internal.h"
 
 #include <stdlib.h>
@@ -43,6 +50,41 @@ static dlc_status check_tensor_info(const dlc_tensor_info *t, const char *what, 
   return status;
 }
 
+static const char kStepName[] = "optimizer.step";
+
+static dlc_status ensure_workspace(const dlc_model_info *info, uint64_t size, void **block);
+
+// The tables dlc_train_step and the checkpoints rely on.
+static dlc_status check_training_info(const dlc_model_info *info) {
+  const char *name = info->name ? info->name : "?";
+  if (info->num_train_inputs < 0 || (info->num_train_inputs > 0 && !info->train_inputs) ||
+      info->num_state < 0 || (info->num_state > 0 && !info->state) || info->num_metrics < 0 ||
+      (info->num_metrics > 0 && !info->metric_names))
+    return dlc_status_make("model '%s': invalid training description (counts or tables)", name);
+  for (int32_t i = 0; i < info->num_train_inputs; ++i)
+    DLC_RETURN_IF_ERROR(check_tensor_info(&info->train_inputs[i], "training input", i));
+  for (int32_t i = 0; i < info->num_metrics; ++i) {
+    if (!info->metric_names[i])
+      return dlc_status_make("model '%s': metric %d has no name", name, (int)i);
+  }
+  for (int32_t i = 0; i < info->num_state; ++i) {
+    const dlc_tensor_info *t = &info->state[i];
+    DLC_RETURN_IF_ERROR(check_tensor_info(t, "state tensor", i));
+    for (int32_t j = 0; j < i; ++j) {
+      if (strcmp(t->name, info->state[j].name) == 0)
+        return dlc_status_make("state tensor '%s' is declared twice", t->name);
+    }
+    for (int32_t j = 0; j < info->num_params; ++j) {
+      if (strcmp(t->name, info->params[j].tensor.name) == 0)
+        return dlc_status_make("state tensor '%s' has the name of a parameter", t->name);
+    }
+    if (strcmp(t->name, kStepName) == 0 && (t->dtype != DLC_DTYPE_I64 || t->num_elements != 1))
+      return dlc_status_make("state tensor '%s' must be an i64 scalar, not %s with %lld elements",
+                             kStepName, dlc_dtype_name(t->dtype), (long long)t->num_elements);
+  }
+  return NULL;
+}
+
 void dlc_params_free(dlc_params *params) {
   if (!params) return;
   if (params->data) {
@@ -52,6 +94,13 @@ void dlc_params_free(dlc_params *params) {
   free(params->is_set);
   free(params->workspace);
   free(params->args);
+  if (params->state) {
+    for (int32_t i = 0; i < params->info->num_state; ++i) free(params->state[i]);
+  }
+  free(params->state);
+  free(params->train_workspace);
+  free(params->train_args);
+  free(params->train_scalars);
   free(params);
 }
 
@@ -75,6 +124,9 @@ dlc_status dlc_params_create(const dlc_model_info *info, dlc_params **out_params
         return dlc_status_make("parameter '%s' is declared twice", info->params[i].tensor.name);
     }
   }
+
+  const int training = info->train_step != NULL;
+  if (training) DLC_RETURN_IF_ERROR(check_training_info(info));
 
   // dlc_params_free releases whatever got allocated.
   dlc_params *params = calloc(1, sizeof *params);
@@ -109,6 +161,25 @@ dlc_status dlc_params_create(const dlc_model_info *info, dlc_params **out_params
       return named;
     }
     params->is_set[i] = 1;
+  }
+  params->step_index = -1;
+  if (training) {
+    const size_t num_state = (size_t)info->num_state;
+    params->state = calloc(num_state ? num_state : 1, sizeof(void *));
+    if (!params->state) {
+      dlc_params_free(params);
+      return dlcrt_out_of_memory();
+    }
+    for (int32_t i = 0; i < info->num_state; ++i) {
+      const dlc_tensor_info *t = &info->state[i];
+      params->state[i] = dlcrt_aligned_zalloc((size_t)t->size_bytes);
+      if (!params->state[i]) {
+        dlc_params_free(params);
+        return dlc_status_make("state tensor '%s': out of memory allocating %lld bytes", t->name,
+                               (long long)t->size_bytes);
+      }
+      if (strcmp(t->name, kStepName) == 0) params->step_index = i;
+    }
   }
   *out_params = params;
   return NULL;
@@ -151,19 +222,7 @@ dlc_status dlc_infer(dlc_params *params, const void *const *inputs, void *const 
   DLC_RETURN_IF_ERROR(dlc_params_check_all_set(params));
   if (info->num_inputs > 0 && !inputs) return dlc_status_make("dlc_infer: inputs is NULL");
   if (info->num_outputs > 0 && !outputs) return dlc_status_make("dlc_infer: outputs is NULL");
-  if (!params->workspace) {
-    if (info->infer_workspace_size > SIZE_MAX - 64)
-      return dlc_status_make("model '%s': workspace of %llu bytes is too large",
-                             info->name ? info->name : "?",
-                             (unsigned long long)info->infer_workspace_size);
-    // Even a zero-byte workspace gets a real 64-byte block: generated code
-    // may take its address unconditionally.
-    params->workspace = dlcrt_aligned_zalloc((size_t)info->infer_workspace_size);
-    if (!params->workspace)
-      return dlc_status_make("model '%s': out of memory allocating a %llu-byte workspace",
-                             info->name ? info->name : "?",
-                             (unsigned long long)info->infer_workspace_size);
-  }
+  DLC_RETURN_IF_ERROR(ensure_workspace(info, info->infer_workspace_size, &params->workspace));
   void **args = params->args;
   size_t k = 0;
   for (int32_t i = 0; i < info->num_params; ++i) args[k++] = params->data[i];
@@ -182,5 +241,74 @@ dlc_status dlc_infer(dlc_params *params, const void *const *inputs, void *const 
   }
   args[k] = params->workspace;
   info->infer(args);
+  return NULL;
+}
+
+void *dlc_params_state_data(dlc_params *params, int32_t index) {
+  if (!params || !params->state || index < 0 || index >= params->info->num_state) return NULL;
+  return params->state[index];
+}
+
+int64_t dlc_params_step(const dlc_params *params) {
+  if (!params || params->step_index < 0) return 0;
+  int64_t step;
+  memcpy(&step, params->state[params->step_index], sizeof step);
+  return step;
+}
+
+// A 64-byte aligned block of `size` bytes (a real block even for 0), once.
+static dlc_status ensure_workspace(const dlc_model_info *info, uint64_t size, void **block) {
+  if (*block) return NULL;
+  if (size > SIZE_MAX - 64)
+    return dlc_status_make("model '%s': workspace of %llu bytes is too large",
+                           info->name ? info->name : "?", (unsigned long long)size);
+  // Even a zero-byte workspace gets a real 64-byte block: generated code
+  // may take its address unconditionally.
+  *block = dlcrt_aligned_zalloc((size_t)size);
+  if (!*block)
+    return dlc_status_make("model '%s': out of memory allocating a %llu-byte workspace",
+                           info->name ? info->name : "?", (unsigned long long)size);
+  return NULL;
+}
+
+dlc_status dlc_train_step(dlc_params *params, const void *const *train_inputs, float *out_loss,
+                          float *out_metrics) {
+  if (!params) return dlc_status_make("dlc_train_step: params is NULL");
+  const dlc_model_info *info = params->info;
+  if (!info->train_step || !params->state)
+    return dlc_status_make("model '%s' has no training step: compile it with --train",
+                           info->name ? info->name : "?");
+  DLC_RETURN_IF_ERROR(dlc_params_check_all_set(params));
+  if (info->num_train_inputs > 0 && !train_inputs)
+    return dlc_status_make("dlc_train_step: train_inputs is NULL");
+  for (int32_t i = 0; i < info->num_train_inputs; ++i) {
+    if (!train_inputs[i])
+      return dlc_status_make("dlc_train_step: training input '%s' is NULL",
+                             info->train_inputs[i].name);
+  }
+  DLC_RETURN_IF_ERROR(
+      ensure_workspace(info, info->train_workspace_size, &params->train_workspace));
+  const size_t num_scalars = 1 + (size_t)info->num_metrics;
+  const size_t num_args = (size_t)info->num_params + (size_t)info->num_state +
+                          (size_t)info->num_train_inputs + num_scalars + 1;
+  if (!params->train_args) params->train_args = calloc(num_args, sizeof(void *));
+  if (!params->train_scalars) params->train_scalars = dlcrt_aligned_zalloc(num_scalars * sizeof(float));
+  if (!params->train_args || !params->train_scalars) return dlcrt_out_of_memory();
+  void **args = params->train_args;
+  size_t k = 0;
+  for (int32_t i = 0; i < info->num_params; ++i) args[k++] = params->data[i];
+  for (int32_t i = 0; i < info->num_state; ++i) args[k++] = params->state[i];
+  // Generated code only reads inputs; the packed convention has no const.
+  for (int32_t i = 0; i < info->num_train_inputs; ++i)
+    memcpy(&args[k++], &train_inputs[i], sizeof(void *));
+  for (size_t i = 0; i < num_scalars; ++i) {
+    params->train_scalars[i] = 0.0f;
+    args[k++] = &params->train_scalars[i];
+  }
+  args[k] = params->train_workspace;
+  info->train_step(args);
+  if (out_loss) *out_loss = params->train_scalars[0];
+  if (out_metrics && info->num_metrics > 0)
+    memcpy(out_metrics, params->train_scalars + 1, (size_t)info->num_metrics * sizeof(float));
   return NULL;
 }

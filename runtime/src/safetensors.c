@@ -19,6 +19,9 @@
 //    parameter order — every tensor then starts at a multiple of its element
 //    size, as the reference writer arranges — behind a header padded with
 //    spaces to a multiple of 8 bytes. The file appears atomically.
+//  - Checkpoints (dlc_checkpoint_save/load) use the same reader and writer
+//    with the state tensors added to the parameters; a checkpoint load
+//    requires every parameter and every state tensor.
 #include "internal.h"
 
 #include <stdio.h>
@@ -600,16 +603,28 @@ static dlc_status safetensors_read(const char *path, safetensors_file *file) {
   return check_names_and_overlap(path, file);
 }
 
-static dlc_status params_load(dlc_params *params, const char *path, int require_all,
-                              safetensors_file *file, const tensor_entry **source) {
+// One tensor a file may fill or a save writes: a parameter or a state tensor.
+typedef struct st_target {
+  const dlc_tensor_info *info;
+  void *data;
+  const char *kind;  // "parameter" or "state tensor", for messages
+  int required;
+} st_target;
+
+// Validates the whole file against the targets, then copies every tensor
+// whose name is a target; found[i] is set for each target filled. Tensors
+// that name no target are ignored. On error nothing is modified.
+static dlc_status load_targets(const char *path, const st_target *targets, size_t num_targets,
+                               safetensors_file *file, const tensor_entry **source,
+                               uint8_t *found) {
   DLC_RETURN_IF_ERROR(safetensors_read(path, file));
-  const dlc_model_info *info = params->info;
-  // Pass 1: match and check every parameter; nothing is written yet.
+  // Pass 1: match and check every target; nothing is written yet.
   for (size_t k = 0; k < file->num_tensors; ++k) {
     const tensor_entry *t = &file->tensors[k];
-    const int32_t index = dlc_params_find(params, t->name);
-    if (index < 0) continue;  // not a parameter (e.g. optimizer state): ignored
-    const dlc_tensor_info *want = &info->params[index].tensor;
+    size_t index = 0;
+    while (index < num_targets && strcmp(targets[index].info->name, t->name) != 0) ++index;
+    if (index == num_targets) continue;  // e.g. optimizer state for an inference load
+    const dlc_tensor_info *want = targets[index].info;
     if (t->dtype != want->dtype)
       return dlc_status_make("%s: tensor '%s': dtype %s expected, file has %s", path, t->name,
                              dlc_dtype_name(want->dtype), dlc_dtype_name(t->dtype));
@@ -629,41 +644,91 @@ static dlc_status params_load(dlc_params *params, const char *path, int require_
     }
     source[index] = t;
   }
-  if (require_all) {
-    for (int32_t i = 0; i < info->num_params; ++i) {
-      if (!source[i])
-        return dlc_status_make("%s: parameter '%s' is missing from the file", path,
-                               info->params[i].tensor.name);
-    }
+  for (size_t i = 0; i < num_targets; ++i) {
+    if (targets[i].required && !source[i])
+      return dlc_status_make("%s: %s '%s' is missing from the file", path, targets[i].kind,
+                             targets[i].info->name);
   }
   // Pass 2: copy.
-  for (int32_t i = 0; i < info->num_params; ++i) {
+  for (size_t i = 0; i < num_targets; ++i) {
     if (!source[i]) continue;
     const size_t size = (size_t)(source[i]->end - source[i]->begin);
-    if (size) memcpy(params->data[i], file->bytes + file->buffer_offset + source[i]->begin, size);
-    params->is_set[i] = 1;
+    if (size) memcpy(targets[i].data, file->bytes + file->buffer_offset + source[i]->begin, size);
+    found[i] = 1;
   }
   return NULL;
+}
+
+// The parameters (all, in order), then with `with_state` the state tensors.
+// *out_targets is malloc()ed (caller frees).
+static dlc_status make_targets(const dlc_params *params, int with_state, int required,
+                               st_target **out_targets, size_t *out_count) {
+  const dlc_model_info *info = params->info;
+  const size_t num_params = (size_t)info->num_params;
+  const size_t num_state = with_state ? (size_t)info->num_state : 0;
+  const size_t n = num_params + num_state;
+  st_target *targets = calloc(n ? n : 1, sizeof *targets);
+  if (!targets) return dlcrt_out_of_memory();
+  for (size_t i = 0; i < num_params; ++i) {
+    targets[i].info = &info->params[i].tensor;
+    targets[i].data = params->data[i];
+    targets[i].kind = "parameter";
+    targets[i].required = required;
+  }
+  for (size_t i = 0; i < num_state; ++i) {
+    targets[num_params + i].info = &info->state[i];
+    targets[num_params + i].data = params->state[i];
+    targets[num_params + i].kind = "state tensor";
+    targets[num_params + i].required = required;
+  }
+  *out_targets = targets;
+  *out_count = n;
+  return NULL;
+}
+
+static dlc_status params_load(dlc_params *params, const char *path, int require_all,
+                              int with_state) {
+  st_target *targets = NULL;
+  size_t n = 0;
+  DLC_RETURN_IF_ERROR(make_targets(params, with_state, require_all, &targets, &n));
+  const tensor_entry **source = calloc(n ? n : 1, sizeof *source);
+  uint8_t *found = calloc(n ? n : 1, 1);
+  dlc_status status = NULL;
+  if (!source || !found) {
+    status = dlcrt_out_of_memory();
+  } else {
+    safetensors_file file;
+    memset(&file, 0, sizeof file);
+    status = load_targets(path, targets, n, &file, source, found);
+    safetensors_file_free(&file);
+    for (int32_t i = 0; !status && i < params->info->num_params; ++i)
+      if (found[i]) params->is_set[i] = 1;
+  }
+  free(found);
+  free(source);
+  free(targets);
+  return status;
 }
 
 dlc_status dlc_params_load(dlc_params *params, const char *path, int require_all) {
   if (!params) return dlc_status_make("dlc_params_load: params is NULL");
   if (!path) return dlc_status_make("dlc_params_load: path is NULL");
-  const size_t num_params = (size_t)params->info->num_params;
-  const tensor_entry **source = calloc(num_params ? num_params : 1, sizeof *source);
-  if (!source) return dlcrt_out_of_memory();
-  safetensors_file file;
-  memset(&file, 0, sizeof file);
-  dlc_status status = params_load(params, path, require_all, &file, source);
-  safetensors_file_free(&file);
-  free(source);
-  return status;
+  return params_load(params, path, require_all, 0);
 }
 
-// Orders parameter indices by element size, largest first, then by index.
+dlc_status dlc_checkpoint_load(dlc_params *params, const char *path) {
+  if (!params) return dlc_status_make("dlc_checkpoint_load: params is NULL");
+  if (!path) return dlc_status_make("dlc_checkpoint_load: path is NULL");
+  if (!params->state)
+    return dlc_status_make("dlc_checkpoint_load: model '%s' has no training step",
+                           params->info->name ? params->info->name : "?");
+  return params_load(params, path, 1, 1);
+}
+
+// Orders target indices by element size, largest first, then by index.
 typedef struct save_order {
   size_t element_size;
-  int32_t index;
+  size_t index;
 } save_order;
 
 static int compare_save_order(const void *a, const void *b) {
@@ -672,31 +737,27 @@ static int compare_save_order(const void *a, const void *b) {
   return x->index < y->index ? -1 : x->index > y->index;
 }
 
-dlc_status dlc_params_save(const dlc_params *params, const char *path) {
-  if (!params) return dlc_status_make("dlc_params_save: params is NULL");
-  if (!path) return dlc_status_make("dlc_params_save: path is NULL");
-  const dlc_model_info *info = params->info;
-  const size_t num_params = (size_t)info->num_params;
-  save_order *order = malloc((num_params ? num_params : 1) * sizeof *order);
-  dlcrt_piece *pieces = malloc((num_params + 2) * sizeof *pieces);
+static dlc_status save_targets(const st_target *targets, size_t n, const char *path) {
+  save_order *order = malloc((n ? n : 1) * sizeof *order);
+  dlcrt_piece *pieces = malloc((n + 2) * sizeof *pieces);
   if (!order || !pieces) {
     free(order);
     free(pieces);
     return dlcrt_out_of_memory();
   }
-  for (int32_t i = 0; i < info->num_params; ++i) {
-    order[i].element_size = dlc_dtype_size(info->params[i].tensor.dtype);
+  for (size_t i = 0; i < n; ++i) {
+    order[i].element_size = dlc_dtype_size(targets[i].info->dtype);
     order[i].index = i;
   }
-  qsort(order, num_params, sizeof *order, compare_save_order);
+  qsort(order, n, sizeof *order, compare_save_order);
 
   // "format": "pt" is what PyTorch's safetensors writer records; loaders in
   // the Hugging Face ecosystem check it.
   dlcrt_buf header = {NULL, 0, 0, 0};
   dlcrt_buf_puts(&header, "{\"__metadata__\":{\"format\":\"pt\"}");
   uint64_t offset = 0;
-  for (size_t k = 0; k < num_params; ++k) {
-    const dlc_tensor_info *t = &info->params[order[k].index].tensor;
+  for (size_t k = 0; k < n; ++k) {
+    const dlc_tensor_info *t = targets[order[k].index].info;
     const uint64_t end = offset + (uint64_t)t->size_bytes;
     dlcrt_buf_putc(&header, ',');
     json_quote(&header, t->name);
@@ -721,14 +782,38 @@ dlc_status dlc_params_save(const dlc_params *params, const char *path) {
     pieces[0].size = 8;
     pieces[1].data = header.data;
     pieces[1].size = header.size;
-    for (size_t k = 0; k < num_params; ++k) {
-      pieces[k + 2].data = params->data[order[k].index];
-      pieces[k + 2].size = (size_t)info->params[order[k].index].tensor.size_bytes;
+    for (size_t k = 0; k < n; ++k) {
+      pieces[k + 2].data = targets[order[k].index].data;
+      pieces[k + 2].size = (size_t)targets[order[k].index].info->size_bytes;
     }
-    status = dlcrt_file_write_atomic(path, pieces, num_params + 2);
+    status = dlcrt_file_write_atomic(path, pieces, n + 2);
   }
   dlcrt_buf_free(&header);
   free(pieces);
   free(order);
   return status;
+}
+
+static dlc_status params_save(const dlc_params *params, const char *path, int with_state) {
+  st_target *targets = NULL;
+  size_t n = 0;
+  DLC_RETURN_IF_ERROR(make_targets(params, with_state, 1, &targets, &n));
+  dlc_status status = save_targets(targets, n, path);
+  free(targets);
+  return status;
+}
+
+dlc_status dlc_params_save(const dlc_params *params, const char *path) {
+  if (!params) return dlc_status_make("dlc_params_save: params is NULL");
+  if (!path) return dlc_status_make("dlc_params_save: path is NULL");
+  return params_save(params, path, 0);
+}
+
+dlc_status dlc_checkpoint_save(const dlc_params *params, const char *path) {
+  if (!params) return dlc_status_make("dlc_checkpoint_save: params is NULL");
+  if (!path) return dlc_status_make("dlc_checkpoint_save: path is NULL");
+  if (!params->state)
+    return dlc_status_make("dlc_checkpoint_save: model '%s' has no training step",
+                           params->info->name ? params->info->name : "?");
+  return params_save(params, path, 1);
 }

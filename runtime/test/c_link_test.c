@@ -1,7 +1,9 @@
 /* c_link_test.c — the C API used from plain C11 and linked by the C driver
- * with only libdlcrt, libm and pthreads (no libstdc++): parameters created
+ * with only libdlcrt, libm, pthreads and zlib (no libstdc++): parameters created
  * and initialized, saved to and loaded from safetensors, a .npy round trip,
- * dlc_infer with a hand-written packed entry, and error statuses. Exits 0
+ * dlc_infer with a hand-written packed entry, error statuses, and training:
+ * a .npy data set, a batcher, dlc_train with a hand-written step, and a
+ * checkpoint round trip. Exits 0
  * on success; prints what failed otherwise.
  *
  * Usage: dlcrt_c_link_test DIR   (DIR: a writable directory for the files)
@@ -104,6 +106,100 @@ static dlc_model_info make_info(dlc_param_info params[2], dlc_tensor_info io[2])
   return info;
 }
 
+/* Training: 2 examples of 3 floats per batch, labels i64. The "step" adds
+ * the batch's mean input to b and counts steps; args: w, b, step, x, y,
+ * loss, workspace. */
+static const int64_t kShapeX2[] = {2, 3};
+static const int64_t kShapeY2[] = {2};
+static void fake_step(void **args) {
+  float *b = args[1];
+  int64_t *step = args[2];
+  const float *x = args[3];
+  const int64_t *y = args[4];
+  float *loss = args[5];
+  for (int i = 0; i < 3; ++i) b[i] += (x[i] + x[3 + i]) / 2;
+  *loss = (float)(y[0] + y[1]);
+  ++*step;
+}
+
+static void check_training(const char *dir, dlc_param_info params_info[2],
+                           dlc_tensor_info io[2]) {
+  char x_path[4096], y_path[4096], ckpt[4096];
+  snprintf(x_path, sizeof x_path, "%s/c_link_x.%ld.npy", dir, (long)getpid());
+  snprintf(y_path, sizeof y_path, "%s/c_link_y.%ld.npy", dir, (long)getpid());
+  snprintf(ckpt, sizeof ckpt, "%s/c_link_ckpt.%ld.safetensors", dir, (long)getpid());
+  const int64_t xs[2] = {5, 3}, ys[1] = {5};
+  const uint8_t x[15] = {0, 255, 51, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+  const int64_t y[5] = {0, 1, 2, 3, 4};
+  if (!ok(dlc_npy_write(x_path, DLC_DTYPE_U8, 2, xs, x), "dlc_npy_write x") ||
+      !ok(dlc_npy_write(y_path, DLC_DTYPE_I64, 1, ys, y), "dlc_npy_write y"))
+    return;
+  dlc_dataset *ds = NULL;
+  if (ok(dlc_dataset_open_npy(x_path, y_path, NULL, NULL, &ds), "dlc_dataset_open_npy")) {
+    CHECK(dlc_dataset_count(ds, DLC_SPLIT_TRAIN) == 5);
+    CHECK(dlc_dataset_count(ds, DLC_SPLIT_TEST) == 0);
+    CHECK(dlc_dataset_example_size(ds) == 3);
+    dlc_batcher *b = NULL;
+    if (ok(dlc_batcher_create(ds, DLC_SPLIT_TRAIN, 2, 0, 0, 1, &b), "dlc_batcher_create")) {
+      float images[6];
+      int64_t labels[2], count = 0;
+      CHECK(dlc_batcher_num_batches(b, 1) == 2 && dlc_batcher_num_batches(b, 0) == 3);
+      ok(dlc_batcher_next(b, images, labels, &count), "dlc_batcher_next");
+      CHECK(count == 2 && images[1] == 1.0f && images[2] == 0.2f && labels[1] == 1);
+      dlc_batcher_free(b);
+    }
+    dlc_tensor_info train_inputs[2], state[1];
+    memset(train_inputs, 0, sizeof train_inputs);
+    memset(state, 0, sizeof state);
+    train_inputs[0].name = "x";
+    train_inputs[0].dtype = DLC_DTYPE_F32;
+    train_inputs[0].rank = 2;
+    train_inputs[0].shape = kShapeX2;
+    train_inputs[0].num_elements = 6;
+    train_inputs[0].size_bytes = 24;
+    train_inputs[1].name = "y";
+    train_inputs[1].dtype = DLC_DTYPE_I64;
+    train_inputs[1].rank = 1;
+    train_inputs[1].shape = kShapeY2;
+    train_inputs[1].num_elements = 2;
+    train_inputs[1].size_bytes = 16;
+    state[0].name = "optimizer.step";
+    state[0].dtype = DLC_DTYPE_I64;
+    state[0].num_elements = 1;
+    state[0].size_bytes = 8;
+    dlc_model_info info = make_info(params_info, io);
+    info.num_train_inputs = 2;
+    info.train_inputs = train_inputs;
+    info.num_state = 1;
+    info.state = state;
+    info.train_step = fake_step;
+    dlc_params *params = NULL;
+    if (ok(dlc_params_create(&info, &params), "dlc_params_create (training)")) {
+      dlc_train_options opts;
+      memset(&opts, 0, sizeof opts);
+      opts.epochs = 3;
+      opts.seed = 11;
+      opts.checkpoint_path = ckpt;
+      if (ok(dlc_train(params, ds, &opts), "dlc_train")) {
+        CHECK(dlc_params_step(params) == 6);
+        dlc_params *loaded = NULL;
+        if (ok(dlc_params_create(&info, &loaded), "dlc_params_create (resume)")) {
+          if (ok(dlc_checkpoint_load(loaded, ckpt), "dlc_checkpoint_load")) {
+            CHECK(dlc_params_step(loaded) == 6);
+            CHECK(memcmp(dlc_params_data(loaded, 1), dlc_params_data(params, 1), 12) == 0);
+          }
+          dlc_params_free(loaded);
+        }
+      }
+      dlc_params_free(params);
+    }
+    dlc_dataset_free(ds);
+  }
+  remove(x_path);
+  remove(y_path);
+  remove(ckpt);
+}
+
 int main(int argc, char **argv) {
   const char *dir = argc > 1 ? argv[1] : ".";
   char weights[4096], array_path[4096];
@@ -192,6 +288,13 @@ int main(int argc, char **argv) {
   ok(dlc_array_create(DLC_DTYPE_I8, 0, NULL, &array), "dlc_array_create");
   CHECK(array && array->num_elements == 1);
   dlc_array_free(array);
+
+  /* Training. */
+  {
+    dlc_param_info train_params[2];
+    dlc_tensor_info train_io[2];
+    check_training(dir, train_params, train_io);
+  }
 
   if (g_failures) {
     fprintf(stderr, "%d check(s) failed\n", g_failures);

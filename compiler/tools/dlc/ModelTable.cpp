@@ -283,7 +283,7 @@ std::string generateHeader(const ModelTable &t) {
      << ". Do not edit.\n"
      << " *\n"
      << " * Link with the object file dlc wrote beside this header and with\n"
-     << " * libdlcrt (-ldlcrt -lm -lpthread). See docs/abi.md. */\n"
+     << " * libdlcrt (-ldlcrt -lz -lm -lpthread). See docs/abi.md. */\n"
      << "#ifndef " << guard << "\n#define " << guard << "\n\n"
      << "#include <stdint.h>\n#include <dlc/runtime.h>\n\n"
      << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
