@@ -45,7 +45,7 @@ struct AttrRule {
 };
 
 /// Element types an op's tensor inputs may have.
-enum class Operands { Float, Any };
+enum class Operands { Float, Any, ScoresLabels /* float, then integer */ };
 
 struct OpRule {
   const char *onnxName;
@@ -85,6 +85,14 @@ const std::vector<OpRule> &opTable() {
       {"Transpose", "dlc.Transpose", 1, 1, {{"perm", AttrKind::Ints}},
        Operands::Any},
       {"Identity", "dlc.Identity", 1, 1, {}, Operands::Any},
+      // Losses (model-format.md, Losses).
+      {"SoftmaxCrossEntropyLoss", "dlc.SoftmaxCrossEntropyLoss", 2, 2,
+       {{"reduction", AttrKind::String, false, {"mean", "sum", "none"}},
+        {"ignore_index", AttrKind::Int},
+        {"label_smoothing", AttrKind::Float}},
+       Operands::ScoresLabels},
+      {"MeanSquaredError", "dlc.MeanSquaredError", 2, 2,
+       {{"reduction", AttrKind::String, false, {"mean", "sum", "none"}}}},
   };
   return table;
 }
@@ -101,9 +109,24 @@ public:
   Importer(const ModelSpec &spec, MLIRContext &ctx)
       : spec(spec), ctx(ctx), builder(&ctx) {}
 
-  OwningOpRef<ModuleOp> run();
+  OwningOpRef<ModuleOp> run(bool train);
 
 private:
+  struct MetricConfig {
+    std::string name, scores, labels;
+    SourcePos pos;
+  };
+  struct TrainingConfig {
+    std::string loss;
+    SourcePos lossPos;
+    DictionaryAttr optimizer; // what dlc-insert-optimizer reads
+    std::vector<MetricConfig> metrics;
+  };
+  LogicalResult parseTraining(const JValue &training, TrainingConfig &out);
+  FailureOr<func::FuncOp>
+  buildEntry(ModuleOp module, StringRef name, bool paramsWritable,
+             function_ref<LogicalResult(SmallVectorImpl<Value> &)> pickResults);
+
   Location locAt(SourcePos pos) {
     return FileLineColLoc::get(&ctx, spec.file, pos.line, pos.col);
   }
@@ -264,10 +287,17 @@ LogicalResult Importer::importNode(const NodeDecl &node) {
              << "input " << i << " cannot be omitted";
     Value operand = values.lookup(node.inputs[i]);
     Type element = cast<ShapedType>(operand.getType()).getElementType();
-    if (rule->operands == Operands::Float && !element.isF32() && !element.isF64())
+    bool wantsInteger = rule->operands == Operands::ScoresLabels && i == 1;
+    bool wantsFloat = rule->operands == Operands::Float ||
+                      (rule->operands == Operands::ScoresLabels && i == 0);
+    if (wantsFloat && !element.isF32() && !element.isF64())
       return emitError(nodeLoc(node, node.inputPos[i]))
              << "input '" << node.inputs[i] << "' has element type " << element
              << "; " << node.op << " takes f32 or f64 tensors";
+    if (wantsInteger && !element.isInteger(64) && !element.isInteger(32))
+      return emitError(nodeLoc(node, node.inputPos[i]))
+             << "input '" << node.inputs[i] << "' has element type " << element
+             << "; " << node.op << " takes i64 or i32 labels";
     operands.push_back(operand);
   }
 
@@ -297,13 +327,192 @@ LogicalResult Importer::importNode(const NodeDecl &node) {
   return success();
 }
 
-OwningOpRef<ModuleOp> Importer::run() {
-  Location modelLoc = locAt(spec.pos);
-  OwningOpRef<ModuleOp> module = ModuleOp::create(modelLoc);
-  module->setName(spec.name);
+//===----------------------------------------------------------------------===//
+// The training section (model-format.md, Training)
+//===----------------------------------------------------------------------===//
 
-  // Signature: every parameter, then every input; unused inputs are dropped
-  // once the graph is built.
+/// Checks that `obj` is an object whose keys are all in `allowed` (x- keys
+/// are ignored); `what` names it in messages.
+static LogicalResult checkObject(const JValue &obj, ArrayRef<StringRef> allowed,
+                                 StringRef what,
+                                 function_ref<Location(SourcePos)> locAt) {
+  if (!obj.isObject())
+    return emitError(locAt(obj.pos()))
+           << what << " must be an object, not " << obj.kindName();
+  for (const JMember &m : obj.members()) {
+    if (m.key.rfind("x-", 0) == 0 || llvm::is_contained(allowed, m.key))
+      continue;
+    std::string list;
+    for (StringRef a : allowed)
+      list += (list.empty() ? "" : ", ") + a.str();
+    return emitError(locAt(m.keyPos))
+           << "unknown key '" << m.key << "' in " << what << " (expected " << list
+           << ")";
+  }
+  return success();
+}
+
+LogicalResult Importer::parseTraining(const JValue &t, TrainingConfig &out) {
+  auto at = [&](SourcePos p) { return locAt(p); };
+  if (failed(checkObject(t, {"loss", "optimizer", "schedule", "metrics",
+                             "clip_grad_norm", "seed"},
+                         "\"training\"", at)))
+    return failure();
+  // The loss.
+  const JMember *loss = t.findMember("loss");
+  if (!loss)
+    return emitError(locAt(t.pos())) << "\"training\" needs \"loss\"";
+  if (!loss->value.isString())
+    return emitError(locAt(loss->value.pos())) << "\"loss\" must be a value name";
+  out.loss = loss->value.getString();
+  out.lossPos = loss->value.pos();
+  if (!spec.values.count(out.loss))
+    return emitError(locAt(out.lossPos)) << "loss '" << out.loss << "' is not defined";
+  if (const JMember *clip = t.findMember("clip_grad_norm"))
+    return emitError(locAt(clip->keyPos)) << "clip_grad_norm is not supported yet";
+  if (const JMember *seed = t.findMember("seed"))
+    if (!seed->value.isInteger() || !seed->value.getUInt64())
+      return emitError(locAt(seed->value.pos()))
+             << "\"seed\" must be a non-negative integer";
+
+  // The optimizer, with torch.optim's names and defaults.
+  const JMember *optMember = t.findMember("optimizer");
+  if (!optMember)
+    return emitError(locAt(t.pos())) << "\"training\" needs \"optimizer\"";
+  const JValue &opt = optMember->value;
+  if (!opt.isObject())
+    return emitError(locAt(opt.pos())) << "\"optimizer\" must be an object";
+  const JValue *kindValue = opt.find("kind");
+  if (!kindValue || !kindValue->isString())
+    return emitError(locAt(opt.pos())) << "\"optimizer\" needs a \"kind\" string";
+  std::string kind = kindValue->getString();
+  SmallVector<StringRef> allowed{"kind", "learning_rate", "weight_decay"};
+  if (kind == "sgd")
+    allowed.append({"momentum", "dampening", "nesterov"});
+  else if (kind == "adam" || kind == "adamw")
+    allowed.append({"betas", "eps", "amsgrad"});
+  else if (kind == "rmsprop")
+    return emitError(locAt(kindValue->pos())) << "optimizer 'rmsprop' is not supported yet";
+  else
+    return emitError(locAt(kindValue->pos()))
+           << "unknown optimizer '" << kind << "' (expected sgd, adam, adamw)";
+  if (failed(checkObject(opt, allowed, "\"optimizer\" (" + kind + ")", at)))
+    return failure();
+  SmallVector<NamedAttribute> attrs{builder.getNamedAttr("kind", builder.getStringAttr(kind))};
+  auto number = [&](StringRef key, bool required, bool positive) -> LogicalResult {
+    const JMember *m = opt.findMember(key);
+    if (!m) {
+      if (required)
+        return emitError(locAt(opt.pos())) << "\"optimizer\" needs \"" << key << "\"";
+      return success();
+    }
+    std::optional<double> d = m->value.getDouble();
+    if (!m->value.isNumber() || !d || *d < 0 || (positive && *d == 0))
+      return emitError(locAt(m->value.pos()))
+             << "\"" << key << "\" must be a " << (positive ? "positive" : "non-negative")
+             << " number";
+    attrs.push_back(builder.getNamedAttr(key, builder.getF64FloatAttr(*d)));
+    return success();
+  };
+  auto flag = [&](StringRef key) -> LogicalResult {
+    const JMember *m = opt.findMember(key);
+    if (!m)
+      return success();
+    if (!m->value.isBool())
+      return emitError(locAt(m->value.pos())) << "\"" << key << "\" must be true or false";
+    attrs.push_back(builder.getNamedAttr(key, builder.getBoolAttr(m->value.getBool())));
+    return success();
+  };
+  if (failed(number("learning_rate", true, true)) ||
+      failed(number("weight_decay", false, false)) ||
+      failed(number("momentum", false, false)) ||
+      failed(number("dampening", false, false)) || failed(number("eps", false, true)) ||
+      failed(flag("nesterov")) || failed(flag("amsgrad")))
+    return failure();
+  if (const JMember *betas = opt.findMember("betas")) {
+    const JValue &v = betas->value;
+    if (!v.isArray() || v.elements().size() != 2 ||
+        !llvm::all_of(v.elements(), [](const JValue &e) {
+          std::optional<double> d = e.getDouble();
+          return e.isNumber() && d && *d >= 0 && *d < 1;
+        }))
+      return emitError(locAt(v.pos())) << "\"betas\" must be two numbers in [0, 1)";
+    attrs.push_back(builder.getNamedAttr("beta1", builder.getF64FloatAttr(*v.elements()[0].getDouble())));
+    attrs.push_back(builder.getNamedAttr("beta2", builder.getF64FloatAttr(*v.elements()[1].getDouble())));
+  }
+
+  // The schedule.
+  if (const JMember *sched = t.findMember("schedule")) {
+    const JValue &sv = sched->value;
+    const JValue *sk = sv.isObject() ? sv.find("kind") : nullptr;
+    if (!sk || !sk->isString())
+      return emitError(locAt(sv.pos())) << "\"schedule\" needs a \"kind\" string";
+    std::string skind = sk->getString();
+    SmallVector<StringRef> sallowed{"kind"};
+    SmallVector<std::pair<StringRef, bool>> fields; // (name, required)
+    if (skind == "step")
+      fields = {{"step_size", true}, {"gamma", false}};
+    else if (skind == "exponential")
+      fields = {{"gamma", true}};
+    else if (skind == "cosine")
+      fields = {{"total_steps", true}, {"warmup_steps", false}, {"min_learning_rate", false}};
+    else if (skind != "constant")
+      return emitError(locAt(sk->pos()))
+             << "unknown schedule '" << skind << "' (expected constant, step, exponential, cosine)";
+    for (auto &f : fields)
+      sallowed.push_back(f.first);
+    if (failed(checkObject(sv, sallowed, "\"schedule\" (" + skind + ")", at)))
+      return failure();
+    SmallVector<NamedAttribute> sattrs{builder.getNamedAttr("kind", builder.getStringAttr(skind))};
+    for (auto [field, required] : fields) {
+      const JMember *m = sv.findMember(field);
+      if (!m) {
+        if (required)
+          return emitError(locAt(sv.pos())) << "schedule '" << skind << "' needs \"" << field << "\"";
+        continue;
+      }
+      bool integral = field == "step_size" || field == "total_steps" || field == "warmup_steps";
+      std::optional<double> d = m->value.getDouble();
+      if (!m->value.isNumber() || !d || *d < 0 || (integral && !m->value.isInteger()))
+        return emitError(locAt(m->value.pos()))
+               << "\"" << field << "\" must be a non-negative " << (integral ? "integer" : "number");
+      sattrs.push_back(builder.getNamedAttr(
+          field, integral ? Attribute(builder.getI64IntegerAttr(static_cast<int64_t>(*d)))
+                          : Attribute(builder.getF64FloatAttr(*d))));
+    }
+    attrs.push_back(builder.getNamedAttr("schedule", builder.getDictionaryAttr(sattrs)));
+  }
+  out.optimizer = builder.getDictionaryAttr(attrs);
+
+  // Metrics: {"accuracy": [scores, labels]}.
+  if (const JMember *metrics = t.findMember("metrics")) {
+    if (failed(checkObject(metrics->value, {"accuracy"}, "\"metrics\"", at)))
+      return failure();
+    for (const JMember &m : metrics->value.members()) {
+      if (m.key.rfind("x-", 0) == 0)
+        continue;
+      const JValue &v = m.value;
+      if (!v.isArray() || v.elements().size() != 2 ||
+          !v.elements()[0].isString() || !v.elements()[1].isString())
+        return emitError(locAt(v.pos()))
+               << "metric '" << m.key << "' takes [scores, labels] value names";
+      for (const JValue &e : v.elements())
+        if (!spec.values.count(e.getString()))
+          return emitError(locAt(e.pos())) << "value '" << e.getString() << "' is not defined";
+      out.metrics.push_back({m.key, v.elements()[0].getString(),
+                             v.elements()[1].getString(), v.pos()});
+    }
+  }
+  return success();
+}
+
+/// Builds `name(params..., inputs...) -> results` from every node; `results`
+/// picks the returned values (and may add ops after the nodes). Inputs that
+/// nothing reads are dropped; dead nodes are erased.
+FailureOr<func::FuncOp> Importer::buildEntry(
+    ModuleOp module, StringRef name, bool paramsWritable,
+    function_ref<LogicalResult(SmallVectorImpl<Value> &)> pickResults) {
+  Location modelLoc = locAt(spec.pos);
   SmallVector<Type> argTypes;
   SmallVector<Location> argLocs;
   for (const ParamDecl &p : spec.params) {
@@ -315,12 +524,13 @@ OwningOpRef<ModuleOp> Importer::run() {
     argLocs.push_back(locAt(in.pos));
   }
 
-  builder.setInsertionPointToEnd(module->getBody());
-  auto func = func::FuncOp::create(builder, modelLoc, inferEntryName(spec),
+  builder.setInsertionPointToEnd(module.getBody());
+  auto func = func::FuncOp::create(builder, modelLoc, name,
                                    builder.getFunctionType(argTypes, {}));
   Block *body = func.addEntryBlock();
   for (auto [arg, loc] : llvm::zip(body->getArguments(), argLocs))
     arg.setLoc(loc);
+  values.clear();
   size_t numParams = spec.params.size();
   for (size_t i = 0; i < numParams; ++i)
     values[spec.params[i].t.name] = body->getArgument(i);
@@ -330,19 +540,15 @@ OwningOpRef<ModuleOp> Importer::run() {
   builder.setInsertionPointToEnd(body);
   for (const NodeDecl &node : spec.nodes)
     if (failed(importNode(node)))
-      return nullptr;
-
+      return failure();
   SmallVector<Value> results;
-  SmallVector<Attribute> outputNames;
-  for (const std::string &name : spec.outputs) {
-    results.push_back(values.lookup(name));
-    outputNames.push_back(builder.getStringAttr(name));
-  }
+  if (failed(pickResults(results)))
+    return failure();
   func::ReturnOp::create(builder, modelLoc, results);
   func.setType(builder.getFunctionType(argTypes, ValueRange(results).getTypes()));
 
-  // Inference takes only what the outputs depend on: drop dead nodes (all dlc
-  // ops are pure), then inputs nothing reads.
+  // An entry takes only what its results depend on: drop dead nodes (all
+  // dlc ops are pure), then inputs nothing reads.
   for (Operation &op : llvm::make_early_inc_range(llvm::reverse(*body)))
     if (!op.hasTrait<OpTrait::IsTerminator>() && op.use_empty())
       op.erase();
@@ -355,19 +561,88 @@ OwningOpRef<ModuleOp> Importer::run() {
       inputNames.push_back(builder.getStringAttr(spec.inputs[i].name));
   }
   if (failed(func.eraseArguments(unused)))
-    return nullptr;
+    return failure();
 
   SmallVector<Attribute> paramNames;
   for (const ParamDecl &p : spec.params)
     paramNames.push_back(builder.getStringAttr(p.t.name));
   func->setAttr(kParamNamesAttr, builder.getArrayAttr(paramNames));
   func->setAttr(kInputNamesAttr, builder.getArrayAttr(inputNames));
-  func->setAttr(kOutputNamesAttr, builder.getArrayAttr(outputNames));
   func->setAttr("dlc.entry", builder.getUnitAttr());
-  // The caller's buffers are read-only to generated code: bufferization must
-  // never reuse a parameter or input buffer for a result.
+  // Inputs are read-only to generated code: bufferization must never reuse
+  // them for a result. Parameters too, except in the training step, which
+  // updates them (and its optimizer state) in place.
   for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i)
-    func.setArgAttr(i, "bufferization.writable", builder.getBoolAttr(false));
+    func.setArgAttr(i, "bufferization.writable",
+                    builder.getBoolAttr(paramsWritable && i < numParams));
+  return func;
+}
+
+OwningOpRef<ModuleOp> Importer::run(bool train) {
+  OwningOpRef<ModuleOp> module = ModuleOp::create(locAt(spec.pos));
+  module->setName(spec.name);
+
+  SmallVector<Attribute> outputNames;
+  FailureOr<func::FuncOp> infer = buildEntry(
+      *module, inferEntryName(spec), /*paramsWritable=*/false,
+      [&](SmallVectorImpl<Value> &results) {
+        for (const std::string &name : spec.outputs) {
+          results.push_back(values.lookup(name));
+          outputNames.push_back(builder.getStringAttr(name));
+        }
+        return success();
+      });
+  if (failed(infer))
+    return nullptr;
+  (*infer)->setAttr(kOutputNamesAttr, builder.getArrayAttr(outputNames));
+  if (!train)
+    return module;
+
+  if (!spec.training) {
+    emitError(locAt(spec.pos)) << "--train needs a \"training\" section in the model";
+    return nullptr;
+  }
+  TrainingConfig config;
+  if (failed(parseTraining(*spec.training, config)))
+    return nullptr;
+  SmallVector<Attribute> metricNames;
+  FailureOr<func::FuncOp> step = buildEntry(
+      *module, trainStepEntryName(spec), /*paramsWritable=*/true,
+      [&](SmallVectorImpl<Value> &results) -> LogicalResult {
+        Value loss = values.lookup(config.loss);
+        auto type = cast<RankedTensorType>(loss.getType());
+        if (type.getRank() != 0 || !type.getElementType().isFloat())
+          return emitError(locAt(config.lossPos))
+                 << "the loss '" << config.loss << "' must be a float scalar, but it is "
+                 << type;
+        results.push_back(loss);
+        for (const MetricConfig &m : config.metrics) {
+          Location loc = locAt(m.pos);
+          Value scores = values.lookup(m.scores), labels = values.lookup(m.labels);
+          SmallVector<Type> types;
+          if (failed(mlir::dlc::AccuracyOp::inferReturnTypes(
+                  &ctx, loc, ValueRange{scores, labels}, DictionaryAttr(),
+                  OpaqueProperties(nullptr), RegionRange(), types)))
+            return failure();
+          results.push_back(mlir::dlc::AccuracyOp::create(builder, loc, types[0],
+                                                          scores, labels));
+          metricNames.push_back(builder.getStringAttr(m.name));
+        }
+        return success();
+      });
+  if (failed(step))
+    return nullptr;
+  func::FuncOp fn = *step;
+  SmallVector<Attribute> trainable;
+  for (const ParamDecl &p : spec.params)
+    trainable.push_back(builder.getBoolAttr(p.trainable));
+  for (unsigned i = spec.params.size(); i < fn.getNumArguments(); ++i)
+    trainable.push_back(builder.getBoolAttr(false));
+  fn->setAttr("dlc.train_step", builder.getUnitAttr());
+  fn->setAttr("dlc.trainable", builder.getArrayAttr(trainable));
+  fn->setAttr("dlc.num_params", builder.getI64IntegerAttr(spec.params.size()));
+  fn->setAttr("dlc.metric_names", builder.getArrayAttr(metricNames));
+  fn->setAttr("dlc.optimizer", config.optimizer);
   return module;
 }
 
@@ -397,9 +672,14 @@ std::vector<std::string> supportedOps() {
   return names;
 }
 
-OwningOpRef<ModuleOp> importModel(const ModelSpec &spec, MLIRContext &ctx) {
+std::string trainStepEntryName(const ModelSpec &spec) {
+  return spec.name + "_train_step";
+}
+
+OwningOpRef<ModuleOp> importModel(const ModelSpec &spec, MLIRContext &ctx,
+                                  bool train) {
   ctx.loadDialect<mlir::dlc::DlcDialect, func::FuncDialect>();
-  return Importer(spec, ctx).run();
+  return Importer(spec, ctx).run(train);
 }
 
 } // namespace dlc

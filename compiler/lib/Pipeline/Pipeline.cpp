@@ -38,6 +38,7 @@ using namespace mlir::dlc;
 std::optional<EmitStage> mlir::dlc::parseEmitStage(llvm::StringRef name) {
   return llvm::StringSwitch<std::optional<EmitStage>>(name)
       .Case("dlc", EmitStage::Dlc)
+      .Case("autodiff", EmitStage::Autodiff)
       .Case("linalg", EmitStage::Linalg)
       .Case("llvm", EmitStage::LLVMDialect)
       .Case("llvm-ir", EmitStage::LLVMIR)
@@ -53,6 +54,13 @@ void mlir::dlc::registerDialects(DialectRegistry &registry) {
   registerAllToLLVMIRTranslations(registry);
 }
 
+void mlir::dlc::buildTrainingPipeline(OpPassManager &pm) {
+  pm.addPass(createAutodiff());
+  pm.addPass(createInsertOptimizer());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
 void mlir::dlc::buildLowerToLinalgPipeline(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createConvertDlcToLinalg());
@@ -66,6 +74,7 @@ static constexpr const char *kBufferize =
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map "
     "unknown-type-conversion=identity-layout-map},"
+    "drop-equivalent-buffer-results,"
     "buffer-results-to-out-params{hoist-static-allocs modify-public-functions},"
     "canonicalize,cse";
 static constexpr const char *kLoops =
@@ -96,6 +105,9 @@ void mlir::dlc::registerPassesAndPipelines() {
   registerDlcConversionPasses();
   registerDlcCodegenPasses();
   registerDlcTransformsPasses();
+  PassPipelineRegistration<>(
+      "dlc-training", "Autodiff and optimizer insertion of a training step",
+      [](OpPassManager &pm) { buildTrainingPipeline(pm); });
   PassPipelineRegistration<>(
       "dlc-lower-to-linalg", "Lower the dlc dialect to linalg on tensors",
       [](OpPassManager &pm) { buildLowerToLinalgPipeline(pm); });

@@ -155,6 +155,44 @@ static int runPipeline(ModuleOp module, void (*build)(OpPassManager &),
   return kExitOk;
 }
 
+namespace {
+/// The training step's interface, read after dlc-insert-optimizer.
+struct TrainInterface {
+  std::vector<std::string> inputNames;
+  std::vector<TableTensor> state;
+  std::vector<std::string> metricNames;
+};
+} // namespace
+
+static std::vector<std::string> stringList(Operation *op, StringRef name) {
+  std::vector<std::string> out;
+  if (auto list = op->getAttrOfType<ArrayAttr>(name))
+    for (Attribute a : list)
+      out.push_back(cast<StringAttr>(a).str());
+  return out;
+}
+
+static LogicalResult readTrainInterface(ModuleOp module, const ModelSpec &spec,
+                                        TrainInterface &out) {
+  auto fn = module.lookupSymbol<func::FuncOp>(trainStepEntryName(spec));
+  if (!fn)
+    return failure();
+  out.inputNames = stringList(fn, kInputNamesAttr);
+  out.metricNames = stringList(fn, "dlc.metric_names");
+  std::vector<std::string> stateNames = stringList(fn, "dlc.state_names");
+  std::set<std::string> unused;
+  for (auto [i, name] : llvm::enumerate(stateNames)) {
+    auto type = cast<RankedTensorType>(fn.getArgumentTypes()[spec.params.size() + i]);
+    std::optional<DType> dtype = dtypeOf(type.getElementType());
+    if (!dtype)
+      return failure();
+    out.state.push_back(makeTableTensor(
+        name, *dtype, std::vector<int64_t>(type.getShape().begin(), type.getShape().end()),
+        unused));
+  }
+  return success();
+}
+
 int compileModel(MLIRContext &ctx, const CompileOptions &options,
                  CompileResult &result) {
   using mlir::dlc::EmitStage;
@@ -166,10 +204,26 @@ int compileModel(MLIRContext &ctx, const CompileOptions &options,
   }
   result.spec = std::move(*spec);
 
-  OwningOpRef<ModuleOp> module = importModel(result.spec, ctx);
+  OwningOpRef<ModuleOp> module = importModel(result.spec, ctx, options.train);
   if (!module)
     return kExitUserError;
   if (options.emit == EmitStage::Dlc) {
+    result.text = printOp(*module, options.printLocations);
+    return kExitOk;
+  }
+
+  // The training step: gradients and update, still in the dlc dialect. Its
+  // errors (an op without a gradient rule) are about the user's model.
+  TrainInterface train;
+  if (options.train) {
+    PassManager pm(&ctx);
+    mlir::dlc::buildTrainingPipeline(pm);
+    if (failed(pm.run(*module)))
+      return kExitUserError;
+    if (failed(readTrainInterface(*module, result.spec, train)))
+      return kExitInternalError;
+  }
+  if (options.emit == EmitStage::Autodiff) {
     result.text = printOp(*module, options.printLocations);
     return kExitOk;
   }
@@ -198,6 +252,25 @@ int compileModel(MLIRContext &ctx, const CompileOptions &options,
     if (auto attr = fn->getAttrOfType<IntegerAttr>(mlir::dlc::kWorkspaceSizeAttr))
       workspace = attr.getInt();
   result.table = buildModelTable(result.spec, inputNames, workspace);
+  if (options.train) {
+    auto fn = module->lookupSymbol<LLVM::LLVMFuncOp>(trainStepEntryName(result.spec));
+    uint64_t trainWorkspace = 0;
+    if (auto attr = fn->getAttrOfType<IntegerAttr>(mlir::dlc::kWorkspaceSizeAttr))
+      trainWorkspace = attr.getInt();
+    // params, state, inputs, loss, metrics, workspace: anything else means a
+    // parameter update was not done in place.
+    size_t expected = result.spec.params.size() + train.state.size() +
+                      train.inputNames.size() + 1 + train.metricNames.size() + 1;
+    if (fn.getNumArguments() != expected) {
+      reportError("internal compiler error: the training step takes " +
+                  std::to_string(fn.getNumArguments()) + " buffers instead of " +
+                  std::to_string(expected) +
+                  " (an update was not done in place); this is a bug in dlc");
+      return kExitInternalError;
+    }
+    addTrainStep(result.table, result.spec, train.inputNames, train.state,
+                 train.metricNames, trainWorkspace);
+  }
   for (auto [out, type] : llvm::zip(result.table.outputs, resultTypes)) {
     auto tensor = cast<RankedTensorType>(type);
     out.shape.assign(tensor.getShape().begin(), tensor.getShape().end());

@@ -23,6 +23,7 @@ struct CompileOptions {
   mlir::dlc::EmitStage emit = mlir::dlc::EmitStage::Object;
   mlir::dlc::TargetOptions target;
   bool printLocations = false; // textual MLIR stages print op locations
+  bool train = false;          // also emit NAME_train_step
 };
 
 /// What a compilation produced. `text` holds the textual stage output for

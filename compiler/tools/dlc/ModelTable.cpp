@@ -55,7 +55,7 @@ std::string cIdentifier(const std::string &name, std::set<std::string> &used) {
 }
 
 TableTensor makeTensor(const TensorDecl &t, std::set<std::string> &used) {
-  return {t.name, cIdentifier(t.name, used), t.dtype, t.shape};
+  return makeTableTensor(t.name, t.dtype, t.shape, used);
 }
 
 /// Appends `value` to `out` in the representation of `dtype`.
@@ -111,6 +111,12 @@ dlc_init_spec initSpec(const InitSpec &init) {
 
 } // namespace
 
+TableTensor makeTableTensor(const std::string &name, DType dtype,
+                            std::vector<int64_t> shape,
+                            std::set<std::string> &used) {
+  return {name, cIdentifier(name, used), dtype, std::move(shape)};
+}
+
 ModelTable buildModelTable(const ModelSpec &spec,
                            const std::vector<std::string> &inputNames,
                            uint64_t inferWorkspaceSize) {
@@ -151,6 +157,38 @@ ModelTable buildModelTable(const ModelSpec &spec,
     t.outputs.push_back(makeTensor(decl, used));
   }
   return t;
+}
+
+void addTrainStep(ModelTable &t, const ModelSpec &spec,
+                  const std::vector<std::string> &trainInputNames,
+                  const std::vector<TableTensor> &state,
+                  const std::vector<std::string> &metricNames,
+                  uint64_t trainWorkspaceSize) {
+  std::set<std::string> used{"workspace", "loss"};
+  for (const TableParam &p : t.params)
+    used.insert(p.tensor.cName);
+  for (const TableTensor &x : t.inputs)
+    used.insert(x.cName);
+  for (const TableTensor &x : t.outputs)
+    used.insert(x.cName);
+  t.hasTrainStep = true;
+  for (const std::string &name : trainInputNames)
+    for (const TensorDecl &in : spec.inputs)
+      if (in.name == name) {
+        // Inference may already use this input under the same identifier.
+        TableTensor x = makeTensor(in, used);
+        for (const TableTensor &inf : t.inputs)
+          if (inf.name == name)
+            x.cName = inf.cName;
+        t.trainInputs.push_back(x);
+      }
+  for (const TableTensor &x : state)
+    t.state.push_back(makeTableTensor(x.name, x.dtype, x.shape, used));
+  for (const std::string &m : metricNames) {
+    used.insert(cIdentifier(m, used));
+    t.metricNames.push_back(m);
+  }
+  t.trainWorkspaceSize = trainWorkspaceSize;
 }
 
 //===----------------------------------------------------------------------===//
@@ -321,6 +359,44 @@ std::string generateHeader(const ModelTable &t) {
      << " * workspace}: what the runtime's dlc_infer calls. */\n"
      << "void " << n << "_infer_packed(void **args);\n\n";
 
+  if (t.hasTrainStep) {
+    os << "/* One training step: forward, loss, gradients and the optimizer\n"
+       << " * update, which changes the parameters and the state in place.\n"
+       << " * The state tensors (in the order of " << n << "_info.state) start\n"
+       << " * at zero; loss and each metric are f32 scalars written by the step.\n";
+    for (const TableTensor &x : t.state)
+      os << " *   " << x.cName << ": state, " << toString(x.dtype) << " "
+         << shapeString(x.shape) << "\n";
+    for (const TableTensor &x : t.trainInputs)
+      os << " *   " << x.cName << ": batch input, " << toString(x.dtype) << " "
+         << shapeString(x.shape) << "\n";
+    for (const std::string &m : t.metricNames)
+      os << " *   metric: " << m << "\n";
+    os << " */\n";
+    os << "void " << n << "_train_step(";
+    first = true;
+    for (const TableParam &p : t.params)
+      arg(std::string(cType(p.tensor.dtype)) + " *", p.tensor.cName);
+    for (const TableTensor &x : t.state)
+      arg(std::string(cType(x.dtype)) + " *", x.cName);
+    for (const TableTensor &x : t.trainInputs)
+      arg(std::string("const ") + cType(x.dtype) + " *", x.cName);
+    arg("float *", "loss");
+    std::set<std::string> metricIds;
+    for (const std::string &m : t.metricNames) {
+      std::string id = "metric_";
+      for (char c : m)
+        id += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+      arg("float *", id);
+    }
+    arg("void *", "workspace");
+    os << ");\n\n";
+    os << "/* args[] = {parameters..., state..., batch inputs..., loss,\n"
+       << " * metrics..., workspace}: what the runtime's dlc_train_step calls. */\n"
+       << "void " << n << "_train_step_packed(void **args);\n\n";
+    os << "#define " << n << "_TRAIN_WORKSPACE_SIZE " << t.trainWorkspaceSize
+       << "u\n";
+  }
   os << "#define " << n << "_INFER_WORKSPACE_SIZE " << t.inferWorkspaceSize
      << "u\n";
   os << "#define " << n << "_NUM_PARAMS " << t.params.size() << "\n";
@@ -386,6 +462,26 @@ std::string generateHeader(const ModelTable &t) {
   std::string params = table("dlc_param_info", n + "_params", paramInits);
   std::string inputs = table("dlc_tensor_info", n + "_inputs", inputInits);
   std::string outputs = table("dlc_tensor_info", n + "_outputs", outputInits);
+  std::string trainInputs = "NULL", state = "NULL", metrics = "NULL";
+  if (t.hasTrainStep) {
+    std::vector<std::string> rows;
+    for (const TableTensor &x : t.trainInputs)
+      rows.push_back("  " + tensorInit(x, shapeArray(x, "train_input")));
+    trainInputs = table("dlc_tensor_info", n + "_train_inputs", rows);
+    rows.clear();
+    for (const TableTensor &x : t.state)
+      rows.push_back("  " + tensorInit(x, shapeArray(x, "state")));
+    state = table("dlc_tensor_info", n + "_state", rows);
+    rows.clear();
+    for (const std::string &m : t.metricNames) {
+      std::string r;
+      llvm::raw_string_ostream rs(r);
+      rs << "  ";
+      printCString(rs, m);
+      rows.push_back(r);
+    }
+    metrics = table("char *const", n + "_metric_names", rows);
+  }
   // Designated initializers: fields this model does not use (training,
   // without --train) are zero, and later ABI additions stay compatible.
   os << "static const dlc_model_info " << n << "_info = {\n"
@@ -395,14 +491,22 @@ std::string generateHeader(const ModelTable &t) {
      << ",\n  .num_outputs = " << t.outputs.size() << ", .outputs = " << outputs
      << ",\n  .num_params = " << t.params.size() << ", .params = " << params
      << ",\n  .infer_workspace_size = " << n << "_INFER_WORKSPACE_SIZE,\n"
-     << "  .infer = " << n << "_infer_packed,\n};\n\n";
+     << "  .infer = " << n << "_infer_packed,\n";
+  if (t.hasTrainStep)
+    os << "  .num_train_inputs = " << t.trainInputs.size()
+       << ", .train_inputs = " << trainInputs << ",\n  .num_state = "
+       << t.state.size() << ", .state = " << state
+       << ",\n  .num_metrics = " << t.metricNames.size()
+       << ", .metric_names = " << metrics << ",\n  .train_workspace_size = " << n
+       << "_TRAIN_WORKSPACE_SIZE,\n  .train_step = " << n << "_train_step_packed,\n";
+  os << "};\n\n";
 
   os << "#ifdef __cplusplus\n}\n#endif\n\n#endif /* " << guard << " */\n";
   return text;
 }
 
 void buildRuntimeInfo(const ModelTable &t, dlc_packed_fn infer,
-                      RuntimeModelInfo &out) {
+                      dlc_packed_fn trainStep, RuntimeModelInfo &out) {
   auto tensorInfo = [](const TableTensor &x) {
     dlc_tensor_info i{};
     i.name = x.name.c_str();
@@ -439,6 +543,25 @@ void buildRuntimeInfo(const ModelTable &t, dlc_packed_fn infer,
   out.info.params = out.params.data();
   out.info.infer_workspace_size = t.inferWorkspaceSize;
   out.info.infer = infer;
+  if (t.hasTrainStep && trainStep) {
+    out.trainInputs.clear();
+    for (const TableTensor &x : t.trainInputs)
+      out.trainInputs.push_back(tensorInfo(x));
+    out.state.clear();
+    for (const TableTensor &x : t.state)
+      out.state.push_back(tensorInfo(x));
+    out.metricNames.clear();
+    for (const std::string &m : t.metricNames)
+      out.metricNames.push_back(m.c_str());
+    out.info.num_train_inputs = static_cast<int32_t>(out.trainInputs.size());
+    out.info.train_inputs = out.trainInputs.data();
+    out.info.num_state = static_cast<int32_t>(out.state.size());
+    out.info.state = out.state.data();
+    out.info.num_metrics = static_cast<int32_t>(out.metricNames.size());
+    out.info.metric_names = out.metricNames.data();
+    out.info.train_workspace_size = t.trainWorkspaceSize;
+    out.info.train_step = trainStep;
+  }
 }
 
 } // namespace dlc

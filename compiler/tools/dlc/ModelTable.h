@@ -14,6 +14,7 @@
 #include "dlc/Frontend/ModelSpec.h"
 #include "dlc/runtime.h"
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -42,12 +43,28 @@ struct ModelTable {
   std::vector<TableTensor> inputs; // the inference entry's inputs, in order
   std::vector<TableTensor> outputs;
   uint64_t inferWorkspaceSize = 0;
+
+  // With --train: the step's batch inputs, the optimizer state (in argument
+  // order, "optimizer.step" last) and the metrics after the loss.
+  bool hasTrainStep = false;
+  std::vector<TableTensor> trainInputs;
+  std::vector<TableTensor> state;
+  std::vector<std::string> metricNames;
+  uint64_t trainWorkspaceSize = 0;
 };
 
 /// Builds the table; inputNames are the inputs the entry takes, in order.
 ModelTable buildModelTable(const ModelSpec &spec,
                            const std::vector<std::string> &inputNames,
                            uint64_t inferWorkspaceSize);
+
+/// Adds the training step's interface to `table`: the inputs it takes (by
+/// name, from the model's inputs), its state tensors and its metrics.
+void addTrainStep(ModelTable &table, const ModelSpec &spec,
+                  const std::vector<std::string> &trainInputNames,
+                  const std::vector<TableTensor> &state,
+                  const std::vector<std::string> &metricNames,
+                  uint64_t trainWorkspaceSize);
 
 /// The C header for the compiled object (see docs/abi.md).
 std::string generateHeader(const ModelTable &table);
@@ -58,11 +75,18 @@ dlc_dtype toRuntimeDType(DType dtype);
 struct RuntimeModelInfo {
   dlc_model_info info{};
   std::vector<dlc_param_info> params;
-  std::vector<dlc_tensor_info> inputs, outputs;
+  std::vector<dlc_tensor_info> inputs, outputs, trainInputs, state;
+  std::vector<const char *> metricNames;
 };
-/// `table` must outlive the result.
+/// `table` must outlive the result. `trainStep` may be null.
 void buildRuntimeInfo(const ModelTable &table, dlc_packed_fn infer,
-                      RuntimeModelInfo &out);
+                      dlc_packed_fn trainStep, RuntimeModelInfo &out);
+
+/// A table entry for a tensor of `shape` and `dtype`; `used` keeps the C
+/// identifiers unique.
+TableTensor makeTableTensor(const std::string &name, DType dtype,
+                            std::vector<int64_t> shape,
+                            std::set<std::string> &used);
 
 } // namespace dlc
 

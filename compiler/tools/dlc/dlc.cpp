@@ -28,12 +28,14 @@ const char *kUsage =
     "\n"
     "commands:\n"
     "  compile MODEL.json [-o OUT.o]      compile to an object file and OUT.h\n"
+    "      [--train]                      with the training step\n"
     "  run MODEL.json --input NAME=X.npy  compile and run inference once\n"
     "      [--weights W.safetensors] [--output NAME=Y.npy]\n"
     "\n"
     "options of every compiling command:\n"
     "  --dim NAME=SIZE     bind a named dimension\n"
-    "  --emit=KIND         stop after a stage: dlc, linalg, llvm, llvm-ir, asm, obj\n"
+    "  --emit=KIND         stop after a stage: dlc, autodiff, linalg, llvm, llvm-ir,\n"
+    "                      asm, obj\n"
     "  --mcpu=NAME         target CPU (default: the host)\n"
     "  -O0 ... -O3         optimization level (default -O3)\n"
     "  --target=cpu        the only target of this version\n"
@@ -146,8 +148,8 @@ int parseArgs(int argc, char **argv, Args &args) {
     } else if (value("--emit", v)) {
       auto stage = mlir::dlc::parseEmitStage(v);
       if (!stage)
-        return usageError("--emit=" + v + ": expected one of dlc, linalg, llvm, "
-                          "llvm-ir, asm, obj");
+        return usageError("--emit=" + v + ": expected one of dlc, autodiff, "
+                          "linalg, llvm, llvm-ir, asm, obj");
       args.compile.emit = *stage;
     } else if (a == "--print-locations") {
       args.compile.printLocations = true;
@@ -192,8 +194,7 @@ int parseArgs(int argc, char **argv, Args &args) {
     return usageError(positional.empty() ? "no model file given"
                                          : "more than one model file given");
   args.compile.modelPath = positional[0];
-  if (args.train)
-    return usageError("--train is not available in this version");
+  args.compile.train = args.train;
   if (args.command == "run")
     args.compile.emit = mlir::dlc::EmitStage::Object;
   return -1;

@@ -27,9 +27,9 @@ namespace dlc {
 
 /// Where `--emit=` stops, ordered by pipeline depth so that "stop after
 /// stage X" is one comparison.
-enum class EmitStage { Dlc, Linalg, LLVMDialect, LLVMIR, Assembly, Object };
+enum class EmitStage { Dlc, Autodiff, Linalg, LLVMDialect, LLVMIR, Assembly, Object };
 
-/// Parses an `--emit=` value: dlc, linalg, llvm, llvm-ir, asm, obj.
+/// Parses an `--emit=` value: dlc, autodiff, linalg, llvm, llvm-ir, asm, obj.
 std::optional<EmitStage> parseEmitStage(llvm::StringRef name);
 
 /// The dialects and interfaces the pipelines need.
@@ -38,6 +38,8 @@ void registerDialects(DialectRegistry &registry);
 /// `dlc-lower-to-llvm` (for dlc-opt).
 void registerPassesAndPipelines();
 
+/// The training step: dlc-autodiff, dlc-insert-optimizer, simplification.
+void buildTrainingPipeline(OpPassManager &pm);
 /// dlc dialect -> linalg on tensors.
 void buildLowerToLinalgPipeline(OpPassManager &pm);
 /// linalg on tensors -> LLVM dialect: bufferization, workspace assignment,

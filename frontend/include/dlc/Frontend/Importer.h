@@ -27,10 +27,16 @@ inline constexpr const char *kParamNamesAttr = "dlc.param_names";
 /// The entry point's symbol: NAME_infer.
 std::string inferEntryName(const ModelSpec &spec);
 
-/// Builds the inference module. The context must have the dlc and func
-/// dialects loaded.
+/// The training step's symbol: NAME_train_step.
+std::string trainStepEntryName(const ModelSpec &spec);
+
+/// Builds the inference entry and, with `train`, the training step
+///   func.func @NAME_train_step(params..., inputs...) -> (loss, metrics...)
+/// marked for dlc-autodiff and dlc-insert-optimizer (its `training` section
+/// checked here: loss, optimizer, schedule, metrics).
 mlir::OwningOpRef<mlir::ModuleOp> importModel(const ModelSpec &spec,
-                                              mlir::MLIRContext &ctx);
+                                              mlir::MLIRContext &ctx,
+                                              bool train = false);
 
 /// The MLIR element type of a model dtype.
 mlir::Type toMlirType(DType dtype, mlir::MLIRContext &ctx);
