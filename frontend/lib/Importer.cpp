@@ -606,9 +606,7 @@ OwningOpRef<ModuleOp> Importer::run(bool train) {
   if (failed(parseTraining(*spec.training, config)))
     return nullptr;
   SmallVector<Attribute> metricNames;
-  FailureOr<func::FuncOp> step = buildEntry(
-      *module, trainStepEntryName(spec), /*paramsWritable=*/true,
-      [&](SmallVectorImpl<Value> &results) -> LogicalResult {
+  auto lossAndMetrics = [&](SmallVectorImpl<Value> &results) -> LogicalResult {
         Value loss = values.lookup(config.loss);
         auto type = cast<RankedTensorType>(loss.getType());
         if (type.getRank() != 0 || !type.getElementType().isFloat())
@@ -629,7 +627,16 @@ OwningOpRef<ModuleOp> Importer::run(bool train) {
           metricNames.push_back(builder.getStringAttr(m.name));
         }
         return success();
-      });
+      };
+  // The evaluation step: the same graph, loss and metrics, no update.
+  FailureOr<func::FuncOp> eval = buildEntry(*module, evalStepEntryName(spec),
+                                            /*paramsWritable=*/false, lossAndMetrics);
+  if (failed(eval))
+    return nullptr;
+  (*eval)->setAttr("dlc.metric_names", builder.getArrayAttr(metricNames));
+  metricNames.clear();
+  FailureOr<func::FuncOp> step = buildEntry(
+      *module, trainStepEntryName(spec), /*paramsWritable=*/true, lossAndMetrics);
   if (failed(step))
     return nullptr;
   func::FuncOp fn = *step;
@@ -674,6 +681,10 @@ std::vector<std::string> supportedOps() {
 
 std::string trainStepEntryName(const ModelSpec &spec) {
   return spec.name + "_train_step";
+}
+
+std::string evalStepEntryName(const ModelSpec &spec) {
+  return spec.name + "_eval_step";
 }
 
 OwningOpRef<ModuleOp> importModel(const ModelSpec &spec, MLIRContext &ctx,

@@ -149,6 +149,8 @@ struct dlc_params {
   void *train_workspace;  /* allocated on the first dlc_train_step */
   void **train_args;      /* packed-call argument array of the step */
   float *train_scalars;   /* loss, then the metrics (64-byte aligned) */
+  void *eval_workspace;   /* allocated on the first dlc_eval_step */
+  void **eval_args;       /* packed-call argument array of the eval step */
 };
 
 

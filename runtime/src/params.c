@@ -100,6 +100,8 @@ void dlc_params_free(dlc_params *params) {
   free(params->state);
   free(params->train_workspace);
   free(params->train_args);
+  free(params->eval_workspace);
+  free(params->eval_args);
   free(params->train_scalars);
   free(params);
 }
@@ -271,33 +273,37 @@ static dlc_status ensure_workspace(const dlc_model_info *info, uint64_t size, vo
   return NULL;
 }
 
-dlc_status dlc_train_step(dlc_params *params, const void *const *train_inputs, float *out_loss,
-                          float *out_metrics) {
-  if (!params) return dlc_status_make("dlc_train_step: params is NULL");
+/* Calls a step entry (training or evaluation) with args = {params...,
+ * [state...], train_inputs..., loss, metrics..., workspace}; the workspace
+ * and argument array are allocated on the first call and reused. */
+static dlc_status run_step(dlc_params *params, const char *what, dlc_packed_fn entry,
+                           int with_state, uint64_t workspace_size, void **workspace,
+                           void ***args_slot, const void *const *train_inputs,
+                           float *out_loss, float *out_metrics) {
   const dlc_model_info *info = params->info;
-  if (!info->train_step || !params->state)
-    return dlc_status_make("model '%s' has no training step: compile it with --train",
-                           info->name ? info->name : "?");
+  if (!entry || !params->state)
+    return dlc_status_make("model '%s' has no %s step: compile it with --train",
+                           info->name ? info->name : "?", what);
   DLC_RETURN_IF_ERROR(dlc_params_check_all_set(params));
   if (info->num_train_inputs > 0 && !train_inputs)
-    return dlc_status_make("dlc_train_step: train_inputs is NULL");
+    return dlc_status_make("dlc_%s_step: train_inputs is NULL", what);
   for (int32_t i = 0; i < info->num_train_inputs; ++i) {
     if (!train_inputs[i])
-      return dlc_status_make("dlc_train_step: training input '%s' is NULL",
+      return dlc_status_make("dlc_%s_step: training input '%s' is NULL", what,
                              info->train_inputs[i].name);
   }
-  DLC_RETURN_IF_ERROR(
-      ensure_workspace(info, info->train_workspace_size, &params->train_workspace));
+  DLC_RETURN_IF_ERROR(ensure_workspace(info, workspace_size, workspace));
   const size_t num_scalars = 1 + (size_t)info->num_metrics;
-  const size_t num_args = (size_t)info->num_params + (size_t)info->num_state +
+  const size_t num_state = with_state ? (size_t)info->num_state : 0;
+  const size_t num_args = (size_t)info->num_params + num_state +
                           (size_t)info->num_train_inputs + num_scalars + 1;
-  if (!params->train_args) params->train_args = calloc(num_args, sizeof(void *));
+  if (!*args_slot) *args_slot = calloc(num_args, sizeof(void *));
   if (!params->train_scalars) params->train_scalars = dlcrt_aligned_zalloc(num_scalars * sizeof(float));
-  if (!params->train_args || !params->train_scalars) return dlcrt_out_of_memory();
-  void **args = params->train_args;
+  if (!*args_slot || !params->train_scalars) return dlcrt_out_of_memory();
+  void **args = *args_slot;
   size_t k = 0;
   for (int32_t i = 0; i < info->num_params; ++i) args[k++] = params->data[i];
-  for (int32_t i = 0; i < info->num_state; ++i) args[k++] = params->state[i];
+  for (size_t i = 0; i < num_state; ++i) args[k++] = params->state[i];
   // Generated code only reads inputs; the packed convention has no const.
   for (int32_t i = 0; i < info->num_train_inputs; ++i)
     memcpy(&args[k++], &train_inputs[i], sizeof(void *));
@@ -305,10 +311,26 @@ dlc_status dlc_train_step(dlc_params *params, const void *const *train_inputs, f
     params->train_scalars[i] = 0.0f;
     args[k++] = &params->train_scalars[i];
   }
-  args[k] = params->train_workspace;
-  info->train_step(args);
+  args[k] = *workspace;
+  entry(args);
   if (out_loss) *out_loss = params->train_scalars[0];
   if (out_metrics && info->num_metrics > 0)
     memcpy(out_metrics, params->train_scalars + 1, (size_t)info->num_metrics * sizeof(float));
   return NULL;
+}
+
+dlc_status dlc_train_step(dlc_params *params, const void *const *train_inputs, float *out_loss,
+                          float *out_metrics) {
+  if (!params) return dlc_status_make("dlc_train_step: params is NULL");
+  return run_step(params, "training", params->info->train_step, /*with_state=*/1,
+                  params->info->train_workspace_size, &params->train_workspace,
+                  &params->train_args, train_inputs, out_loss, out_metrics);
+}
+
+dlc_status dlc_eval_step(dlc_params *params, const void *const *train_inputs, float *out_loss,
+                         float *out_metrics) {
+  if (!params) return dlc_status_make("dlc_eval_step: params is NULL");
+  return run_step(params, "evaluation", params->info->eval_step, /*with_state=*/0,
+                  params->info->eval_workspace_size, &params->eval_workspace,
+                  &params->eval_args, train_inputs, out_loss, out_metrics);
 }

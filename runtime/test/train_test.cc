@@ -341,6 +341,42 @@ TEST(Train, StepPacksArgumentsAndRunsTheFakeStep) {
   dlc_params_free(p);
 }
 
+// The evaluation step gets parameters, the batch, loss and metrics and a
+// workspace of its own: no optimizer state, and nothing is updated.
+TEST(Train, EvalStepPacksArgumentsWithoutState) {
+  Model m;
+  static void *seen[8];
+  m.info.eval_workspace_size = 64;
+  m.info.eval_step = [](void **args) {
+    std::memcpy(seen, args, 7 * sizeof(void *));
+    *static_cast<float *>(args[4]) = 0.5f;  // loss
+    *static_cast<float *>(args[5]) = 0.75f; // accuracy
+  };
+  dlc_params *p = nullptr;
+  DLC_ASSERT_OK(dlc_params_create(&m.info, &p));
+  float x[kBatch * kFeatures] = {};
+  const int64_t y[kBatch] = {0, 1, 2, 1};
+  const void *inputs[2] = {x, y};
+  const std::vector<uint8_t> before = snapshot(p, m.info);
+  float loss = -1.0f, accuracy = -1.0f;
+  DLC_ASSERT_OK(dlc_eval_step(p, inputs, &loss, &accuracy));
+  EXPECT_EQ(seen[0], dlc_params_data(p, 0));
+  EXPECT_EQ(seen[1], dlc_params_data(p, 1));
+  EXPECT_EQ(seen[2], static_cast<const void *>(x));
+  EXPECT_EQ(seen[3], static_cast<const void *>(y));
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(seen[6]) % 64, 0u);
+  EXPECT_EQ(loss, 0.5f);
+  EXPECT_EQ(accuracy, 0.75f);
+  EXPECT_EQ(dlc_params_step(p), 0);
+  EXPECT_EQ(snapshot(p, m.info), before);
+  dlc_params_free(p);
+
+  Model none; // compiled without an evaluation step
+  DLC_ASSERT_OK(dlc_params_create(&none.info, &p));
+  DLC_ASSERT_ERROR(dlc_eval_step(p, inputs, &loss, nullptr), "has no evaluation step");
+  dlc_params_free(p);
+}
+
 TEST(Train, CheckpointRoundTripIsBitExact) {
   TempDir dir;
   Model m;

@@ -268,8 +268,12 @@ int compileModel(MLIRContext &ctx, const CompileOptions &options,
                   " (an update was not done in place); this is a bug in dlc");
       return kExitInternalError;
     }
+    auto evalFn = module->lookupSymbol<LLVM::LLVMFuncOp>(evalStepEntryName(result.spec));
+    uint64_t evalWorkspace = 0;
+    if (auto attr = evalFn->getAttrOfType<IntegerAttr>(mlir::dlc::kWorkspaceSizeAttr))
+      evalWorkspace = attr.getInt();
     addTrainStep(result.table, result.spec, train.inputNames, train.state,
-                 train.metricNames, trainWorkspace);
+                 train.metricNames, trainWorkspace, evalWorkspace);
   }
   for (auto [out, type] : llvm::zip(result.table.outputs, resultTypes)) {
     auto tensor = cast<RankedTensorType>(type);

@@ -163,7 +163,7 @@ void addTrainStep(ModelTable &t, const ModelSpec &spec,
                   const std::vector<std::string> &trainInputNames,
                   const std::vector<TableTensor> &state,
                   const std::vector<std::string> &metricNames,
-                  uint64_t trainWorkspaceSize) {
+                  uint64_t trainWorkspaceSize, uint64_t evalWorkspaceSize) {
   std::set<std::string> used{"workspace", "loss"};
   for (const TableParam &p : t.params)
     used.insert(p.tensor.cName);
@@ -189,6 +189,7 @@ void addTrainStep(ModelTable &t, const ModelSpec &spec,
     t.metricNames.push_back(m);
   }
   t.trainWorkspaceSize = trainWorkspaceSize;
+  t.evalWorkspaceSize = evalWorkspaceSize;
 }
 
 //===----------------------------------------------------------------------===//
@@ -394,7 +395,13 @@ std::string generateHeader(const ModelTable &t) {
     os << "/* args[] = {parameters..., state..., batch inputs..., loss,\n"
        << " * metrics..., workspace}: what the runtime's dlc_train_step calls. */\n"
        << "void " << n << "_train_step_packed(void **args);\n\n";
+    os << "/* The evaluation step: loss and metrics of a batch, no update.\n"
+       << " * args[] = {parameters..., batch inputs..., loss, metrics...,\n"
+       << " * workspace}: what the runtime's dlc_eval_step calls. */\n"
+       << "void " << n << "_eval_step_packed(void **args);\n\n";
     os << "#define " << n << "_TRAIN_WORKSPACE_SIZE " << t.trainWorkspaceSize
+       << "u\n";
+    os << "#define " << n << "_EVAL_WORKSPACE_SIZE " << t.evalWorkspaceSize
        << "u\n";
   }
   os << "#define " << n << "_INFER_WORKSPACE_SIZE " << t.inferWorkspaceSize
@@ -498,7 +505,9 @@ std::string generateHeader(const ModelTable &t) {
        << t.state.size() << ", .state = " << state
        << ",\n  .num_metrics = " << t.metricNames.size()
        << ", .metric_names = " << metrics << ",\n  .train_workspace_size = " << n
-       << "_TRAIN_WORKSPACE_SIZE,\n  .train_step = " << n << "_train_step_packed,\n";
+       << "_TRAIN_WORKSPACE_SIZE,\n  .train_step = " << n << "_train_step_packed,\n"
+       << "  .eval_workspace_size = " << n << "_EVAL_WORKSPACE_SIZE,\n"
+       << "  .eval_step = " << n << "_eval_step_packed,\n";
   os << "};\n\n";
 
   os << "#ifdef __cplusplus\n}\n#endif\n\n#endif /* " << guard << " */\n";
@@ -506,7 +515,8 @@ std::string generateHeader(const ModelTable &t) {
 }
 
 void buildRuntimeInfo(const ModelTable &t, dlc_packed_fn infer,
-                      dlc_packed_fn trainStep, RuntimeModelInfo &out) {
+                      dlc_packed_fn trainStep, dlc_packed_fn evalStep,
+                      RuntimeModelInfo &out) {
   auto tensorInfo = [](const TableTensor &x) {
     dlc_tensor_info i{};
     i.name = x.name.c_str();
@@ -561,6 +571,8 @@ void buildRuntimeInfo(const ModelTable &t, dlc_packed_fn infer,
     out.info.metric_names = out.metricNames.data();
     out.info.train_workspace_size = t.trainWorkspaceSize;
     out.info.train_step = trainStep;
+    out.info.eval_workspace_size = t.evalWorkspaceSize;
+    out.info.eval_step = evalStep;
   }
 }
 

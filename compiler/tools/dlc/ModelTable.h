@@ -51,6 +51,7 @@ struct ModelTable {
   std::vector<TableTensor> state;
   std::vector<std::string> metricNames;
   uint64_t trainWorkspaceSize = 0;
+  uint64_t evalWorkspaceSize = 0; // NAME_eval_step: same inputs, no update
 };
 
 /// Builds the table; inputNames are the inputs the entry takes, in order.
@@ -64,7 +65,7 @@ void addTrainStep(ModelTable &table, const ModelSpec &spec,
                   const std::vector<std::string> &trainInputNames,
                   const std::vector<TableTensor> &state,
                   const std::vector<std::string> &metricNames,
-                  uint64_t trainWorkspaceSize);
+                  uint64_t trainWorkspaceSize, uint64_t evalWorkspaceSize);
 
 /// The C header for the compiled object (see docs/abi.md).
 std::string generateHeader(const ModelTable &table);
@@ -78,9 +79,10 @@ struct RuntimeModelInfo {
   std::vector<dlc_tensor_info> inputs, outputs, trainInputs, state;
   std::vector<const char *> metricNames;
 };
-/// `table` must outlive the result. `trainStep` may be null.
+/// `table` must outlive the result. `trainStep` and `evalStep` may be null.
 void buildRuntimeInfo(const ModelTable &table, dlc_packed_fn infer,
-                      dlc_packed_fn trainStep, RuntimeModelInfo &out);
+                      dlc_packed_fn trainStep, dlc_packed_fn evalStep,
+                      RuntimeModelInfo &out);
 
 /// A table entry for a tensor of `shape` and `dtype`; `used` keeps the C
 /// identifiers unique.

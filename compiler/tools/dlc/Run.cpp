@@ -163,7 +163,7 @@ int runModel(const CompileResult &compiled, const RunOptions &options) {
   }
 
   RuntimeModelInfo info;
-  buildRuntimeInfo(table, symbol->toPtr<dlc_packed_fn>(), nullptr, info);
+  buildRuntimeInfo(table, symbol->toPtr<dlc_packed_fn>(), nullptr, nullptr, info);
   dlc_params *rawParams = nullptr;
   if (failedStatus(dlc_params_create(&info.info, &rawParams)))
     return kExitUserError;

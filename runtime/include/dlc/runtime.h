@@ -140,6 +140,11 @@ typedef struct dlc_model_info {
   const char *const *metric_names; /* e.g. "accuracy" */
   uint64_t train_workspace_size;
   dlc_packed_fn train_step; /* NAME_train_step_packed */
+  /* The evaluation step (with --train): the loss and metrics of a batch
+   * without any update; args = {params..., train_inputs..., loss,
+   * metrics..., workspace}. */
+  uint64_t eval_workspace_size;
+  dlc_packed_fn eval_step; /* NAME_eval_step_packed */
 } dlc_model_info;
 
 /* -------------------------------------------------------------- parameters */
@@ -232,6 +237,11 @@ int64_t dlc_params_step(const dlc_params *params);
  * the model has no training step. */
 dlc_status dlc_train_step(dlc_params *params, const void *const *train_inputs,
                           float *out_loss, float *out_metrics);
+
+/* Loss and metrics of one batch with the compiled evaluation step: the
+ * same inputs as dlc_train_step, nothing is updated. */
+dlc_status dlc_eval_step(dlc_params *params, const void *const *train_inputs,
+                         float *out_loss, float *out_metrics);
 
 /* A training checkpoint: every parameter and every state tensor (the step
  * included) in one safetensors file, written to a temporary name, fsync()ed

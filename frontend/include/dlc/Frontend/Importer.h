@@ -29,9 +29,13 @@ std::string inferEntryName(const ModelSpec &spec);
 
 /// The training step's symbol: NAME_train_step.
 std::string trainStepEntryName(const ModelSpec &spec);
+/// The evaluation step's symbol (loss and metrics, no update): NAME_eval_step.
+std::string evalStepEntryName(const ModelSpec &spec);
 
-/// Builds the inference entry and, with `train`, the training step
-///   func.func @NAME_train_step(params..., inputs...) -> (loss, metrics...)
+/// Builds the inference entry and, with `train`, the evaluation step and the
+/// training step, both
+///   func.func @NAME_..._step(params..., inputs...) -> (loss, metrics...)
+/// the latter
 /// marked for dlc-autodiff and dlc-insert-optimizer (its `training` section
 /// checked here: loss, optimizer, schedule, metrics).
 mlir::OwningOpRef<mlir::ModuleOp> importModel(const ModelSpec &spec,
