@@ -233,3 +233,56 @@ dlc_status dlc_evaluate(dlc_params *params, const dlc_dataset *dataset, dlc_spli
   batch_buffers_free(&buf);
   return status;
 }
+
+dlc_status dlc_eval_split(dlc_params *params, const dlc_dataset *dataset, dlc_split split,
+                          float *out_loss, float *out_metrics, int64_t *out_examples) {
+  if (!params) return dlc_status_make("dlc_eval_split: params is NULL");
+  if (!dataset) return dlc_status_make("dlc_eval_split: dataset is NULL");
+  const dlc_model_info *info = params->info;
+  if (!info->eval_step || !params->state)
+    return dlc_status_make("model '%s' has no evaluation step: compile it with --train",
+                           info->name ? info->name : "?");
+  input_roles roles;
+  DLC_RETURN_IF_ERROR(find_roles(info, "evaluation step", info->train_inputs,
+                                 info->num_train_inputs, dataset, 1, &roles));
+  dlc_batcher *batcher = NULL;
+  DLC_RETURN_IF_ERROR(dlc_batcher_create(dataset, split, roles.batch, 0, /*shuffle=*/0,
+                                         /*pad_last=*/0, &batcher));
+  batch_buffers buf;
+  dlc_status status =
+      batch_buffers_init(&buf, roles.batch, dlc_dataset_example_size(dataset), info->num_metrics);
+  const int buffers_ready = status == NULL; // init frees what it made on failure
+  const void **inputs = status ? NULL : calloc((size_t)info->num_train_inputs, sizeof(void *));
+  if (!status && !inputs) status = dlcrt_out_of_memory();
+  int64_t batches = 0;
+  if (!status) {
+    inputs[roles.image] = buf.images;
+    inputs[roles.label] = buf.labels;
+    const int64_t total = dlc_batcher_num_batches(batcher, /*drop_last=*/1);
+    status = dlc_batcher_start_epoch(batcher, 0);
+    // Full batches only: the step's loss and metrics are means over a whole
+    // batch, and a padded batch would bias them.
+    for (; !status && batches < total; ++batches) {
+      int64_t count = 0;
+      float loss = 0.0f;
+      status = dlc_batcher_next(batcher, buf.images, buf.labels, &count);
+      if (!status) status = dlc_eval_step(params, inputs, &loss, buf.metrics);
+      if (status) break;
+      buf.sums[0] += loss;
+      for (int32_t k = 0; k < info->num_metrics; ++k) buf.sums[k + 1] += buf.metrics[k];
+    }
+  }
+  if (!status && batches == 0)
+    status = dlc_status_make("the %s split has fewer examples than one batch of %lld",
+                             split == DLC_SPLIT_TRAIN ? "train" : "test", (long long)roles.batch);
+  if (!status) {
+    if (out_loss) *out_loss = (float)(buf.sums[0] / (double)batches);
+    for (int32_t k = 0; out_metrics && k < info->num_metrics; ++k)
+      out_metrics[k] = (float)(buf.sums[k + 1] / (double)batches);
+    if (out_examples) *out_examples = batches * roles.batch;
+  }
+  free(inputs);
+  if (buffers_ready) batch_buffers_free(&buf);
+  dlc_batcher_free(batcher);
+  return status;
+}

@@ -377,6 +377,40 @@ TEST(Train, EvalStepPacksArgumentsWithoutState) {
   dlc_params_free(p);
 }
 
+// dlc_eval_split averages the evaluation step over the full batches of a
+// split, in order; the partial last batch is left out and reported.
+TEST(Train, EvalSplitAveragesFullBatches) {
+  TempDir dir;
+  dlc_dataset *ds = make_dataset(dir, 12, /*n_test=*/10);
+  ASSERT_NE(ds, nullptr);
+  Model m;
+  m.info.eval_step = [](void **args) {
+    const int64_t *y = static_cast<const int64_t *>(args[3]);
+    float sum = 0.0f;
+    for (int64_t r = 0; r < kBatch; ++r) sum += static_cast<float>(y[r]);
+    *static_cast<float *>(args[4]) = sum / kBatch; // "loss": mean label
+    *static_cast<float *>(args[5]) = 1.0f;
+  };
+  dlc_params *p = nullptr;
+  DLC_ASSERT_OK(dlc_params_create(&m.info, &p));
+  float loss = -1.0f, accuracy = -1.0f;
+  int64_t examples = 0;
+  DLC_ASSERT_OK(dlc_eval_split(p, ds, DLC_SPLIT_TEST, &loss, &accuracy, &examples));
+  EXPECT_EQ(examples, 8); // 10 test examples, batches of 4
+  double expected = 0.0;  // test labels are (7 i + 1) mod 3, in order
+  for (int64_t i = 0; i < 8; ++i) expected += static_cast<double>((i * 7 + 1) % kClasses);
+  EXPECT_FLOAT_EQ(loss, static_cast<float>(expected / 8.0));
+  EXPECT_EQ(accuracy, 1.0f);
+  dlc_params_free(p);
+
+  Model none;
+  DLC_ASSERT_OK(dlc_params_create(&none.info, &p));
+  DLC_ASSERT_ERROR(dlc_eval_split(p, ds, DLC_SPLIT_TEST, &loss, nullptr, nullptr),
+                   "has no evaluation step");
+  dlc_params_free(p);
+  dlc_dataset_free(ds);
+}
+
 TEST(Train, CheckpointRoundTripIsBitExact) {
   TempDir dir;
   Model m;

@@ -358,6 +358,15 @@ typedef struct dlc_train_options {
 dlc_status dlc_train(dlc_params *params, const dlc_dataset *dataset,
                      const dlc_train_options *opts);
 
+/* Mean loss and metrics of a split with the compiled evaluation step, over
+ * its full batches in order (a last partial batch is left out, since the
+ * step's values are means over a whole batch); *out_examples says how many
+ * examples that covers. out_metrics has info->num_metrics entries; any out
+ * pointer may be NULL. */
+dlc_status dlc_eval_split(dlc_params *params, const dlc_dataset *dataset,
+                          dlc_split split, float *out_loss, float *out_metrics,
+                          int64_t *out_examples);
+
 /* Receives one evaluation batch: outputs[i] follows info->outputs (batch
  * rows of each), labels the batch's labels; only the first `count` rows are
  * real (the rest pad the last batch). */
