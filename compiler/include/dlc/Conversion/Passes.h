@@ -21,6 +21,10 @@ void populateElementwiseToLinalgPatterns(RewritePatternSet &patterns);
 void populateMatmulToLinalgPatterns(RewritePatternSet &patterns);
 void populateSoftmaxToLinalgPatterns(RewritePatternSet &patterns);
 void populateShapeToLinalgPatterns(RewritePatternSet &patterns);
+void populateReductionToLinalgPatterns(RewritePatternSet &patterns);
+void populateGradientToLinalgPatterns(RewritePatternSet &patterns);
+void populateLossToLinalgPatterns(RewritePatternSet &patterns);
+void populateOptimizerToLinalgPatterns(RewritePatternSet &patterns);
 
 } // namespace dlc
 } // namespace mlir

@@ -38,6 +38,10 @@ struct ConvertDlcToLinalgPass
     populateMatmulToLinalgPatterns(patterns);
     populateSoftmaxToLinalgPatterns(patterns);
     populateShapeToLinalgPatterns(patterns);
+    populateReductionToLinalgPatterns(patterns);
+    populateGradientToLinalgPatterns(patterns);
+    populateLossToLinalgPatterns(patterns);
+    populateOptimizerToLinalgPatterns(patterns);
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       signalPassFailure();

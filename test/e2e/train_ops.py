@@ -1,0 +1,518 @@
+"""Numeric tests of the training ops' lowering (train-*.test).
+
+  train_ops.py FAMILY WORKDIR DRIVER_O
+
+Builds hand-written MLIR functions (one @f with attributes {dlc.entry} per
+configuration) through `dlc-opt --dlc-lower-to-linalg --dlc-lower-to-llvm`,
+`mlir-translate --mlir-to-llvmir` and `clang -c -O2`, links each with
+Inputs/packed_main.c (already compiled: DRIVER_O), runs it on raw binary
+inputs and compares the outputs with numpy references of the torch formulas
+(computed in float64 from the same f32 inputs; dlctest.check tolerances, f32
+rtol 1e-5). Tools: $DLC_OPT (else dlc-opt on PATH), $MLIR_TRANSLATE (else
+mlir-translate on PATH, else /usr/lib/llvm-22/bin), $CC (else clang-22).
+
+FAMILY: losses | grads | optim | schedule
+"""
+
+import math
+import os
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import dlctest as T  # noqa: E402
+
+MLIR_DT = {np.dtype(np.float32): "f32", np.dtype(np.float64): "f64",
+           np.dtype(np.int64): "i64", np.dtype(np.int32): "i32"}
+
+
+def tool(env, *names):
+    if os.environ.get(env):
+        return os.environ[env]
+    for n in names:
+        p = shutil.which(n) or (n if os.path.isabs(n) and os.path.exists(n) else None)
+        if p:
+            return p
+    sys.exit("train_ops.py: none of %s found" % (names,))
+
+
+DLC_OPT = tool("DLC_OPT", "dlc-opt")
+TRANSLATE = tool("MLIR_TRANSLATE", "mlir-translate", "/usr/lib/llvm-22/bin/mlir-translate")
+CC = tool("CC", "clang-22", "clang")
+
+
+def ty(shape, dtype):
+    dt = MLIR_DT[np.dtype(dtype)]
+    return "tensor<%s>" % "x".join([str(d) for d in shape] + [dt])
+
+
+class Fn:
+    """One entry function: arguments (name, example array) and op lines."""
+
+    def __init__(self, name):
+        self.name = name
+        self.args = []   # (name, shape, dtype)
+        self.lines = []
+        self.results = []  # (ssa, shape, dtype)
+        self.counter = 0
+
+    def arg(self, name, like):
+        like = np.asarray(like)
+        self.args.append((name, like.shape, like.dtype))
+        return "%" + name
+
+    def op(self, text, shape, dtype, count=1):
+        """Appends `%rK[, ...] = text`; the results are returned (and all of
+        them become function results)."""
+        names = []
+        for _ in range(count):
+            names.append("%%r%d" % self.counter)
+            self.counter += 1
+        self.lines.append("  %s = %s" % (", ".join(names), text))
+        for n in names:
+            self.results.append((n, tuple(shape), np.dtype(dtype)))
+        return names
+
+    def text(self):
+        params = ", ".join("%%%s: %s" % (n, ty(s, d)) for n, s, d in self.args)
+        rtypes = ", ".join(ty(s, d) for _, s, d in self.results)
+        body = "\n".join(self.lines)
+        rets = ", ".join(n for n, _, _ in self.results)
+        return ("func.func @f(%s) -> (%s) attributes {dlc.entry} {\n%s\n"
+                "  return %s : %s\n}\n" % (params, rtypes, body, rets, rtypes))
+
+    def build(self, workdir, driver):
+        d = os.path.join(workdir, self.name)
+        os.makedirs(d, exist_ok=True)
+        src = os.path.join(d, "f.mlir")
+        with open(src, "w") as f:
+            f.write(self.text())
+        llvm = os.path.join(d, "f.llvm.mlir")
+        ll = os.path.join(d, "f.ll")
+        obj = os.path.join(d, "f.o")
+        exe = os.path.join(d, "f.exe")
+        subprocess.run([DLC_OPT, src, "--dlc-lower-to-linalg", "--dlc-lower-to-llvm",
+                        "-o", llvm], check=True)
+        subprocess.run([TRANSLATE, "--mlir-to-llvmir", llvm, "-o", ll], check=True)
+        subprocess.run([CC, "-c", "-O2", "-Wno-override-module", ll, "-o", obj],
+                       check=True)
+        subprocess.run([CC, driver, obj, "-lm", "-o", exe], check=True)
+        self.exe, self.dir = exe, d
+        return self
+
+    def run(self, values):
+        """values: {arg name: array}; returns the results in order."""
+        specs = []
+        for n, s, dt in self.args:
+            v = np.ascontiguousarray(np.asarray(values[n], dtype=dt).reshape(s))
+            p = os.path.join(self.dir, "in_%s.bin" % n)
+            v.tofile(p)
+            specs.append("i:" + p)
+        outs = []
+        for i, (_, s, dt) in enumerate(self.results):
+            p = os.path.join(self.dir, "out_%d.bin" % i)
+            outs.append((p, s, dt))
+            specs.append("o:%s:%d" % (p, int(np.prod(s, dtype=np.int64)) * dt.itemsize))
+        specs.append("w:%d" % (64 << 20))
+        subprocess.run([self.exe] + specs, check=True)
+        return [np.fromfile(p, dtype=dt).reshape(s) for p, s, dt in outs]
+
+
+def f64(x):
+    return np.asarray(x, np.float64)
+
+
+# ---------------------------------------------------------------- losses
+
+
+def ref_ce(scores, labels, reduction, ignore, eps):
+    """torch.nn.functional.cross_entropy (value, d/dscores for dloss)."""
+    s = f64(scores)
+    n, c = s.shape
+    m = s.max(axis=1, keepdims=True)
+    lse = (m + np.log(np.exp(s - m).sum(axis=1, keepdims=True)))[:, 0]
+    logp = s - lse[:, None]
+    valid = np.ones(n, bool) if ignore is None else labels != ignore
+    safe = np.where(valid, labels, 0)
+    onehot = np.zeros_like(s)
+    onehot[np.arange(n), safe] = 1.0
+    q = (1 - eps) * onehot + eps / c
+    per = np.where(valid, -(q * logp).sum(axis=1), 0.0)
+    count = valid.sum()
+    p = np.exp(logp)
+    g = np.where(valid[:, None], p - q, 0.0)
+    if reduction == "none":
+        return per, g
+    if reduction == "sum":
+        return per.sum(), g
+    return per.sum() / count, g / count
+
+
+def losses(workdir, driver):
+    rng = np.random.default_rng(7)
+    n, c = 6, 5
+    scores = (rng.standard_normal((n, c)) * 3).astype(np.float32)
+    labels = np.array([0, 4, -100, 2, 1, -100], np.int64)
+    labels_noign = np.array([0, 4, 3, 2, 1, 1], np.int64)
+    f = Fn("losses")
+    s = f.arg("s", scores)
+    l = f.arg("l", labels)
+    ln = f.arg("ln", labels_noign)
+    l32 = f.arg("l32", labels_noign.astype(np.int32))
+    dl = f.arg("dl", np.float32(0))
+    dln = f.arg("dln", np.zeros(n, np.float32))
+    checks = []
+    for red in ("mean", "sum", "none"):
+        for ign in (None, -100):
+            for eps in (0.0, 0.1):
+                attrs = ['reduction = "%s"' % red]
+                if ign is not None:
+                    attrs.append("ignore_index = %d : si64" % ign)
+                if eps:
+                    attrs.append("label_smoothing = %r" % eps)
+                a = "{%s}" % ", ".join(attrs)
+                lab, labname = (l, labels) if ign is not None else (ln, labels_noign)
+                lshape = (n,) if red == "none" else ()
+                d = dln if red == "none" else dl
+                dshape = "%s" % ty(lshape, np.float32)
+                [loss] = f.op("dlc.SoftmaxCrossEntropyLoss %s, %s %s : (%s, %s) -> %s" %
+                              (s, lab, a, ty((n, c), np.float32), ty((n,), np.int64),
+                               ty(lshape, np.float32)), lshape, np.float32)
+                [grad] = f.op("dlc.SoftmaxCrossEntropyLossGrad %s, %s, %s %s : (%s, %s, %s) -> %s" %
+                              (d, s, lab, a, dshape, ty((n, c), np.float32),
+                               ty((n,), np.int64), ty((n, c), np.float32)),
+                              (n, c), np.float32)
+                checks.append(("ce %s ignore=%s eps=%s" % (red, ign, eps), red, ign, eps,
+                               labname))
+    # i32 labels.
+    f.op("dlc.SoftmaxCrossEntropyLoss %s, %s {label_smoothing = 0.2} : (%s, %s) -> tensor<f32>" %
+         (s, l32, ty((n, c), np.float32), ty((n,), np.int32)), (), np.float32)
+    # MSE.
+    p = (rng.standard_normal((3, 4))).astype(np.float32)
+    t = (rng.standard_normal((3, 4))).astype(np.float32)
+    pa, ta = f.arg("p", p), f.arg("t", t)
+    for red in ("mean", "sum", "none"):
+        shape = (3, 4) if red == "none" else ()
+        f.op('dlc.MeanSquaredError %s, %s {reduction = "%s"} : (%s, %s) -> %s' %
+             (pa, ta, red, ty((3, 4), np.float32), ty((3, 4), np.float32),
+              ty(shape, np.float32)), shape, np.float32)
+    # Accuracy with ties: row 0 ties classes 1 and 3 (label 1: hit), row 1
+    # ties 0 and 2 (label 2: miss, the first maximal class wins), row 2 plain
+    # hit, row 3 plain miss, row 4 all equal (label 0: hit).
+    acc_s = np.array([[0, 5, 1, 5], [7, 1, 7, 2], [0, 1, 9, 3], [4, 1, 2, 3],
+                      [2, 2, 2, 2]], np.float32)
+    acc_l = np.array([1, 2, 2, 1, 0], np.int64)
+    sa, la = f.arg("as", acc_s), f.arg("al", acc_l)
+    la32 = f.arg("al32", acc_l.astype(np.int32))
+    f.op("dlc.Accuracy %s, %s : (%s, %s) -> tensor<f32>" %
+         (sa, la, ty((5, 4), np.float32), ty((5,), np.int64)), (), np.float32)
+    f.op("dlc.Accuracy %s, %s : (%s, %s) -> tensor<f32>" %
+         (sa, la32, ty((5, 4), np.float32), ty((5,), np.int32)), (), np.float32)
+    # ReduceSum.
+    x = rng.standard_normal((2, 3, 4)).astype(np.float32)
+    xa = f.arg("x", x)
+    rs = [((), 1, (1, 1, 1)), ((1,), 0, (2, 4)), ((0, -1), 1, (1, 3, 1)), ((2,), 0, (2, 3))]
+    for axes, keep, shape in rs:
+        f.op("dlc.ReduceSum %s {axes = array<i64%s>, keepdims = %d : si64} : (%s) -> %s" %
+             (xa, (": " + ", ".join(map(str, axes))) if axes else "", keep,
+              ty((2, 3, 4), np.float32), ty(shape, np.float32)), shape, np.float32)
+    f.op("dlc.Constant dense<[1.5, -2.0]> : tensor<2xf32>", (2,), np.float32)
+    f.build(workdir, driver)
+
+    ok = True
+    for dlv in (1.0, 0.7):
+        dlnv = np.linspace(0.5, 1.5, n).astype(np.float32)
+        vals = {"s": scores, "l": labels, "ln": labels_noign,
+                "l32": labels_noign.astype(np.int32), "dl": np.float32(dlv),
+                "dln": dlnv, "p": p, "t": t, "as": acc_s, "al": acc_l,
+                "al32": acc_l.astype(np.int32), "x": x}
+        out = f.run(vals)
+        k = 0
+        for label, red, ign, eps, lab in checks:
+            v, g = ref_ce(scores, lab, red, ign, eps)
+            gd = g * (f64(dlnv)[:, None] if red == "none" else dlv)
+            ok &= T.check(label + " loss", out[k], v)
+            ok &= T.check(label + " grad dloss=%g" % dlv, out[k + 1], gd)
+            k += 2
+        v, _ = ref_ce(scores, labels_noign, "mean", None, 0.2)
+        ok &= T.check("ce i32 labels eps=0.2", out[k], v)
+        k += 1
+        d = f64(p) - f64(t)
+        for red, ref in (("mean", (d * d).mean()), ("sum", (d * d).sum()), ("none", d * d)):
+            ok &= T.check("mse " + red, out[k], ref)
+            k += 1
+        ok &= T.check("accuracy ties i64", out[k], 0.6)
+        ok &= T.check("accuracy ties i32", out[k + 1], 0.6)
+        k += 2
+        for axes, keep, shape in rs:
+            ref = f64(x).sum(axis=tuple(axes) if axes else None, keepdims=bool(keep))
+            ok &= T.check("reducesum axes=%s keepdims=%d" % (axes, keep), out[k],
+                          np.reshape(ref, shape))
+            k += 1
+        ok &= T.check("constant", out[k], [1.5, -2.0])
+    return ok
+
+
+# ---------------------------------------------------------------- gradients
+
+
+def grads(workdir, driver):
+    from math import erf
+    rng = np.random.default_rng(11)
+    shape = (3, 7)
+    x = (rng.standard_normal(shape) * 2).astype(np.float32)
+    x[0, :3] = [0.0, -0.0, 1e-3]
+    dy = rng.standard_normal(shape).astype(np.float32)
+    f = Fn("grads")
+    xa, da = f.arg("x", x), f.arg("dy", dy)
+    t = ty(shape, np.float32)
+    xd, dd = f64(x), f64(dy)
+    erfv = np.vectorize(erf)
+    sig = 1 / (1 + np.exp(-xd))
+    th = np.tanh(xd)
+    c = math.sqrt(2 / math.pi)
+    u = c * (xd + 0.044715 * xd ** 3)
+    refs = []
+
+    def add(label, text, ref):
+        f.op(text + " : " + t, shape, np.float32)
+        refs.append((label, ref))
+
+    add("relu_grad", "dlc.ReluGrad %s, %s" % (da, xa), np.where(xd > 0, dd, 0.0))
+    add("leaky_relu_grad", "dlc.LeakyReluGrad %s, %s {alpha = 0.2}" % (da, xa),
+        np.where(xd >= 0, dd, 0.2 * dd))
+    add("elu_grad", "dlc.EluGrad %s, %s {alpha = 1.5}" % (da, xa),
+        np.where(xd > 0, dd, 1.5 * np.exp(xd) * dd))
+    # Saved y = sigmoid(x) / tanh(x), rounded to f32 as the forward yields.
+    ys = sig.astype(np.float32)
+    yt = th.astype(np.float32)
+    ysa, yta = f.arg("ys", ys), f.arg("yt", yt)
+    add("sigmoid_grad", "dlc.SigmoidGrad %s, %s" % (da, ysa),
+        dd * f64(ys) * (1 - f64(ys)))
+    add("tanh_grad", "dlc.TanhGrad %s, %s" % (da, yta), dd * (1 - f64(yt) ** 2))
+    gelu_exact = 0.5 * (1 + erfv(xd / math.sqrt(2))) + \
+        xd * np.exp(-xd * xd / 2) / math.sqrt(2 * math.pi)
+    gelu_tanh = 0.5 * (1 + np.tanh(u)) + \
+        0.5 * xd * (1 - np.tanh(u) ** 2) * c * (1 + 3 * 0.044715 * xd ** 2)
+    # The numpy derivatives themselves against central differences.
+    h = 1e-6
+    fwd_e = lambda z: 0.5 * z * (1 + erfv(z / math.sqrt(2)))  # noqa: E731
+    fwd_t = lambda z: 0.5 * z * (1 + np.tanh(c * (z + 0.044715 * z ** 3)))  # noqa: E731
+    assert np.allclose((fwd_e(xd + h) - fwd_e(xd - h)) / (2 * h), gelu_exact, atol=1e-7)
+    assert np.allclose((fwd_t(xd + h) - fwd_t(xd - h)) / (2 * h), gelu_tanh, atol=1e-7)
+    add("gelu_grad none", "dlc.GeluGrad %s, %s" % (da, xa), dd * gelu_exact)
+    add("gelu_grad tanh", 'dlc.GeluGrad %s, %s {approximate = "tanh"}' % (da, xa),
+        dd * gelu_tanh)
+    for axis in (-1, 0):
+        e = np.exp(xd - xd.max(axis=axis, keepdims=True))
+        y = (e / e.sum(axis=axis, keepdims=True)).astype(np.float32)
+        ly = (xd - xd.max(axis=axis, keepdims=True) -
+              np.log(e.sum(axis=axis, keepdims=True))).astype(np.float32)
+        ya, lya = f.arg("y%d" % (axis + 1), y), f.arg("ly%d" % (axis + 1), ly)
+        yd, lyd = f64(y), f64(ly)
+        add("softmax_grad axis=%d" % axis,
+            "dlc.SoftmaxGrad %s, %s {axis = %d : si64}" % (da, ya, axis),
+            yd * (dd - (dd * yd).sum(axis=axis, keepdims=True)))
+        add("log_softmax_grad axis=%d" % axis,
+            "dlc.LogSoftmaxGrad %s, %s {axis = %d : si64}" % (da, lya, axis),
+            dd - np.exp(lyd) * dd.sum(axis=axis, keepdims=True))
+        if axis == -1:
+            vals_y = (y, ly)
+        else:
+            vals_y0 = (y, ly)
+    f.build(workdir, driver)
+    out = f.run({"x": x, "dy": dy, "ys": ys, "yt": yt, "y0": vals_y[0],
+                 "ly0": vals_y[1], "y1": vals_y0[0], "ly1": vals_y0[1]})
+    ok = True
+    for (label, ref), got in zip(refs, out):
+        ok &= T.check(label, got, ref)
+    return ok
+
+
+# ---------------------------------------------------------------- optimizers
+
+
+def ref_sgd(p, g, buf, lr, step, momentum, dampening, nesterov, wd):
+    """torch.optim.SGD._single_tensor_sgd for one parameter (float64)."""
+    p, g = f64(p), f64(g)
+    lr = float(np.float32(lr))
+    d = g + wd * p if wd else g
+    if momentum:
+        buf = d.copy() if step == 0 else momentum * f64(buf) + (1 - dampening) * d
+        d = d + momentum * buf if nesterov else buf
+    return p - lr * d, buf
+
+
+def ref_adam(p, g, m, v, vmax, lr, step, b1, b2, eps, wd, decoupled):
+    """torch.optim.Adam / AdamW (_single_tensor_adam) for one parameter."""
+    p, g, m, v = f64(p), f64(g), f64(m), f64(v)
+    lr = float(np.float32(lr))
+    t = step + 1
+    if wd and not decoupled:
+        g = g + wd * p
+    if wd and decoupled:
+        p = p * (1 - lr * wd)
+    m = m + (1 - b1) * (g - m)          # exp_avg.lerp_(grad, 1 - beta1)
+    v = v * b2 + (1 - b2) * g * g
+    bc1, bc2 = 1 - b1 ** t, 1 - b2 ** t
+    if vmax is not None:
+        vmax = np.maximum(f64(vmax), v)
+        denom = np.sqrt(vmax) / math.sqrt(bc2) + eps
+    else:
+        denom = np.sqrt(v) / math.sqrt(bc2) + eps
+    return p - (lr / bc1) * m / denom, m, v, vmax
+
+
+def optim(workdir, driver):
+    rng = np.random.default_rng(3)
+    shape = (4, 5)
+    p0 = rng.standard_normal(shape).astype(np.float32)
+    grads_ = [rng.standard_normal(shape).astype(np.float32) for _ in range(3)]
+    lrs = [np.float32(0.1), np.float32(0.05), np.float32(0.01)]
+    t = ty(shape, np.float32)
+    ok = True
+
+    sgd_cfgs = [dict(momentum=0.0, dampening=0.0, nesterov=False, wd=0.0),
+                dict(momentum=0.0, dampening=0.0, nesterov=False, wd=0.01),
+                dict(momentum=0.9, dampening=0.0, nesterov=False, wd=0.0),
+                dict(momentum=0.9, dampening=0.1, nesterov=False, wd=0.01),
+                dict(momentum=0.9, dampening=0.0, nesterov=True, wd=0.001)]
+    for i, cfg in enumerate(sgd_cfgs):
+        f = Fn("sgd%d" % i)
+        pa, ga = f.arg("p", p0), f.arg("g", p0)
+        has_buf = cfg["momentum"] != 0
+        ba = f.arg("b", p0) if has_buf else None
+        la, sa = f.arg("lr", np.float32(0)), f.arg("step", np.int64(0))
+        attrs = "{momentum = %r, dampening = %r, nesterov = %s, weight_decay = %r}" % (
+            cfg["momentum"], cfg["dampening"], "true" if cfg["nesterov"] else "false",
+            cfg["wd"])
+        ops = "%s, %s%s, %s, %s" % (pa, ga, (" momentum_buffer " + ba) if has_buf else "",
+                                    la, sa)
+        types = [t, t] + ([t] if has_buf else []) + ["tensor<f32>", "tensor<i64>"]
+        n = 2 if has_buf else 1
+        f.op("dlc.SGDUpdate %s %s : (%s) -> (%s)" % (ops, attrs, ", ".join(types),
+                                                    ", ".join([t] * n)),
+             shape, np.float32, count=n)
+        f.build(workdir, driver)
+        p = p0
+        buf = np.zeros(shape, np.float32)
+        for step in range(3):
+            out = f.run({"p": p, "g": grads_[step], "b": buf, "lr": lrs[step],
+                         "step": np.int64(step)})
+            rp, rb = ref_sgd(p, grads_[step], buf, lrs[step], step, cfg["momentum"],
+                             cfg["dampening"], cfg["nesterov"], cfg["wd"])
+            label = "sgd %s step %d" % (cfg, step)
+            ok &= T.check(label + " param", out[0], rp)
+            if has_buf:
+                ok &= T.check(label + " buffer", out[1], rb)
+                buf = out[1]
+            p = out[0]
+
+    adam_cfgs = [dict(wd=0.0, decoupled=False, amsgrad=False),
+                 dict(wd=0.01, decoupled=False, amsgrad=False),
+                 dict(wd=0.01, decoupled=True, amsgrad=False),
+                 dict(wd=0.0, decoupled=False, amsgrad=True),
+                 dict(wd=0.05, decoupled=True, amsgrad=True)]
+    b1, b2, eps = 0.9, 0.999, 1e-8
+    for i, cfg in enumerate(adam_cfgs):
+        f = Fn("adam%d" % i)
+        pa, ga = f.arg("p", p0), f.arg("g", p0)
+        ma, va = f.arg("m", p0), f.arg("v", p0)
+        vma = f.arg("vm", p0) if cfg["amsgrad"] else None
+        la, sa = f.arg("lr", np.float32(0)), f.arg("step", np.int64(0))
+        attrs = "{weight_decay = %r, decoupled = %s}" % (
+            cfg["wd"], "true" if cfg["decoupled"] else "false")
+        ops = "%s, %s, %s, %s%s, %s, %s" % (pa, ga, ma, va,
+                                            (" vmax " + vma) if vma else "", la, sa)
+        n = 4 if vma else 3
+        types = [t] * (n + 1) + ["tensor<f32>", "tensor<i64>"]
+        f.op("dlc.AdamUpdate %s %s : (%s) -> (%s)" % (ops, attrs, ", ".join(types),
+                                                     ", ".join([t] * n)),
+             shape, np.float32, count=n)
+        f.build(workdir, driver)
+        p = p0
+        m = np.zeros(shape, np.float32)
+        v = np.zeros(shape, np.float32)
+        vm = np.zeros(shape, np.float32)
+        for step in range(3):
+            lr = np.float32(1e-2)
+            out = f.run({"p": p, "g": grads_[step], "m": m, "v": v, "vm": vm, "lr": lr,
+                         "step": np.int64(step)})
+            rp, rm, rv, rvm = ref_adam(p, grads_[step], m, v,
+                                       vm if cfg["amsgrad"] else None, lr, step,
+                                       b1, b2, eps, cfg["wd"], cfg["decoupled"])
+            label = "adam %s step %d" % (cfg, step)
+            ok &= T.check(label + " param", out[0], rp)
+            ok &= T.check(label + " m", out[1], rm)
+            ok &= T.check(label + " v", out[2], rv)
+            if cfg["amsgrad"]:
+                ok &= T.check(label + " vmax", out[3], rvm)
+                vm = out[3]
+            p, m, v = out[0], out[1], out[2]
+    return ok
+
+
+# ---------------------------------------------------------------- schedule
+
+
+def ref_lr(s, sched, lr, gamma=0.1, step_size=1, total=1, warmup=0, min_lr=0.0):
+    if sched == "constant":
+        r = lr
+    elif sched == "step":
+        r = lr * gamma ** (s // step_size)
+    elif sched == "exponential":
+        r = lr * gamma ** s
+    else:
+        if s < warmup:
+            r = lr * (s + 1) / warmup
+        else:
+            span = total - warmup
+            tt = min(max(s - warmup, 0), span)
+            r = min_lr + (lr - min_lr) * (1 + math.cos(math.pi * tt / span)) / 2
+    return float(np.float32(r))
+
+
+def schedule(workdir, driver):
+    cfgs = [("constant", dict(lr=0.01), ""),
+            ("step", dict(lr=0.1, gamma=0.5, step_size=3), "gamma = 0.5, step_size = 3"),
+            ("exponential", dict(lr=0.1, gamma=0.9), "gamma = 0.9"),
+            ("cosine", dict(lr=0.1, total=10, warmup=3, min_lr=0.001),
+             "total_steps = 10, warmup_steps = 3, min_learning_rate = 1.0e-03"),
+            ("cosine", dict(lr=0.05, total=8), "total_steps = 8")]
+    f = Fn("schedule")
+    sa = f.arg("step", np.int64(0))
+    for sched, kw, extra in cfgs:
+        attrs = 'schedule = "%s", learning_rate = %r' % (sched, kw["lr"])
+        if extra:
+            attrs += ", " + extra
+        f.op("dlc.LearningRate %s {%s} : (tensor<i64>) -> tensor<f32>" % (sa, attrs),
+             (), np.float32)
+    f.op("dlc.StepIncrement %s : tensor<i64>" % sa, (), np.int64)
+    f.build(workdir, driver)
+    ok = True
+    for s in (0, 1, 2, 3, 4, 6, 9, 10, 12, 100):
+        out = f.run({"step": np.int64(s)})
+        for (sched, kw, _), got in zip(cfgs, out):
+            ok &= T.check("lr %s %s step %d" % (sched, kw, s), got, ref_lr(s, sched, **kw))
+        if int(out[-1]) != s + 1:
+            print("FAIL step increment of %d: %d" % (s, int(out[-1])))
+            ok = False
+        else:
+            print("ok   step increment of %d" % s)
+    return ok
+
+
+def main():
+    family, workdir, driver = sys.argv[1:4]
+    os.makedirs(workdir, exist_ok=True)
+    fn = {"losses": losses, "grads": grads, "optim": optim,
+          "schedule": schedule}[family]
+    return 0 if fn(workdir, driver) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
