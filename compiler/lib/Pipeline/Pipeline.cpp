@@ -74,7 +74,7 @@ static constexpr const char *kBufferize =
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map "
     "unknown-type-conversion=identity-layout-map},"
-    "drop-equivalent-buffer-results,"
+    "dlc-drop-in-place-results,"
     "buffer-results-to-out-params{hoist-static-allocs modify-public-functions},"
     "canonicalize,cse";
 static constexpr const char *kLoops =

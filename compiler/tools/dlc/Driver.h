@@ -9,6 +9,11 @@
 #include "mlir/IR/MLIRContext.h"
 
 #include <map>
+#include <memory>
+
+namespace llvm::orc {
+class LLJIT;
+}
 #include <optional>
 #include <string>
 
@@ -55,6 +60,23 @@ struct RunOptions {
   std::string weights;
 };
 int runModel(const CompileResult &compiled, const RunOptions &options);
+
+/// `dlc train` and `dlc eval` (Train.cpp).
+struct TrainOptions {
+  std::string dataDir;                      // IDX folder, or
+  std::map<std::string, std::string> train; // NAME=FILE.npy per input
+  std::map<std::string, std::string> test;
+  int64_t epochs = 1;
+  uint64_t seed = 0;
+  std::string save, resume, checkpoint, weights;
+};
+int trainModel(const CompileResult &compiled, const TrainOptions &options);
+int evalModel(const CompileResult &compiled, const TrainOptions &options);
+
+/// Links the compiled object in this process (ORC); null after an error.
+std::unique_ptr<llvm::orc::LLJIT> linkInMemory(const CompileResult &compiled);
+/// The address of a packed entry point, or null after an error.
+dlc_packed_fn lookupEntry(llvm::orc::LLJIT &jit, const std::string &name);
 
 /// Prints "dlc: error: <message>" to stderr.
 void reportError(const std::string &message);

@@ -79,6 +79,39 @@ void printTensor(const dlc_tensor_info &info, const void *data) {
 
 } // namespace
 
+std::unique_ptr<llvm::orc::LLJIT> linkInMemory(const CompileResult &compiled) {
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  auto jit = llvm::orc::LLJITBuilder().create();
+  if (!jit) {
+    reportError("cannot start the JIT linker: " + llvm::toString(jit.takeError()));
+    return nullptr;
+  }
+  // libm and libc symbols of the object resolve against this process.
+  auto generator = llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(
+      (*jit)->getDataLayout().getGlobalPrefix());
+  if (!generator) {
+    reportError(llvm::toString(generator.takeError()));
+    return nullptr;
+  }
+  (*jit)->getMainJITDylib().addGenerator(std::move(*generator));
+  if (llvm::Error err = (*jit)->addObjectFile(llvm::MemoryBuffer::getMemBufferCopy(
+          compiled.object, compiled.table.modelName + ".o"))) {
+    reportError("cannot load the compiled object: " + llvm::toString(std::move(err)));
+    return nullptr;
+  }
+  return std::move(*jit);
+}
+
+dlc_packed_fn lookupEntry(llvm::orc::LLJIT &jit, const std::string &name) {
+  auto symbol = jit.lookup(name);
+  if (!symbol) {
+    reportError(llvm::toString(symbol.takeError()));
+    return nullptr;
+  }
+  return symbol->toPtr<dlc_packed_fn>();
+}
+
 int runModel(const CompileResult &compiled, const RunOptions &options) {
   const ModelTable &table = compiled.table;
   // Check the arguments before doing any work.
@@ -136,34 +169,15 @@ int runModel(const CompileResult &compiled, const RunOptions &options) {
     inputArrays.push_back(std::move(array));
   }
 
-  // Link the object in memory.
-  llvm::InitializeNativeTarget();
-  llvm::InitializeNativeTargetAsmPrinter();
-  auto jit = llvm::orc::LLJITBuilder().create();
-  if (!jit) {
-    reportError("cannot start the JIT linker: " + llvm::toString(jit.takeError()));
+  std::unique_ptr<llvm::orc::LLJIT> jit = linkInMemory(compiled);
+  if (!jit)
     return kExitInternalError;
-  }
-  auto generator = llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(
-      (*jit)->getDataLayout().getGlobalPrefix());
-  if (!generator) {
-    reportError(llvm::toString(generator.takeError()));
+  dlc_packed_fn infer = lookupEntry(*jit, table.modelName + "_infer_packed");
+  if (!infer)
     return kExitInternalError;
-  }
-  (*jit)->getMainJITDylib().addGenerator(std::move(*generator));
-  if (llvm::Error err = (*jit)->addObjectFile(llvm::MemoryBuffer::getMemBufferCopy(
-          compiled.object, table.modelName + ".o"))) {
-    reportError("cannot load the compiled object: " + llvm::toString(std::move(err)));
-    return kExitInternalError;
-  }
-  auto symbol = (*jit)->lookup(table.modelName + "_infer_packed");
-  if (!symbol) {
-    reportError(llvm::toString(symbol.takeError()));
-    return kExitInternalError;
-  }
 
   RuntimeModelInfo info;
-  buildRuntimeInfo(table, symbol->toPtr<dlc_packed_fn>(), nullptr, nullptr, info);
+  buildRuntimeInfo(table, infer, nullptr, nullptr, info);
   dlc_params *rawParams = nullptr;
   if (failedStatus(dlc_params_create(&info.info, &rawParams)))
     return kExitUserError;

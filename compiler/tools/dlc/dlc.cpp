@@ -31,6 +31,11 @@ const char *kUsage =
     "      [--train]                      with the training step\n"
     "  run MODEL.json --input NAME=X.npy  compile and run inference once\n"
     "      [--weights W.safetensors] [--output NAME=Y.npy]\n"
+    "  train MODEL.json --data DIR        train (IDX folder, or --train NAME=X.npy\n"
+    "      [--epochs N] [--seed S]          and --test NAME=X.npy per input), show\n"
+    "      [--save W.safetensors]           progress, evaluate on the test split\n"
+    "      [--checkpoint C] [--resume C]    after each epoch\n"
+    "  eval MODEL.json --weights W --data DIR   test-split loss and metrics\n"
     "\n"
     "options of every compiling command:\n"
     "  --dim NAME=SIZE     bind a named dimension\n"
@@ -85,6 +90,7 @@ struct Args {
   std::string command;
   CompileOptions compile;
   RunOptions run;
+  TrainOptions trainOptions;
   std::string output;
   bool train = false;
 };
@@ -98,12 +104,11 @@ int parseArgs(int argc, char **argv, Args &args) {
     llvm::outs() << kUsage;
     return kExitOk;
   }
-  if (args.command == "train" || args.command == "eval")
-    return usageError("'dlc " + args.command + "' is not available in this "
-                      "version (training arrives with --train support)");
-  if (args.command != "compile" && args.command != "run")
+  if (args.command != "compile" && args.command != "run" &&
+      args.command != "train" && args.command != "eval")
     return usageError("unknown command '" + args.command +
-                      "' (expected compile or run)");
+                      "' (expected compile, run, train or eval)");
+  bool trains = args.command == "train" || args.command == "eval";
 
   std::vector<std::string> positional;
   for (int i = 2; i < argc; ++i) {
@@ -114,9 +119,13 @@ int parseArgs(int argc, char **argv, Args &args) {
         "--dim", "--emit", "--mcpu", "--target", "--threads", "-o"};
     static const char *const kRunValueOptions[] = {"--input", "--output",
                                                    "--weights"};
+    static const char *const kTrainValueOptions[] = {
+        "--data", "--train", "--test", "--epochs", "--seed", "--save",
+        "--resume", "--checkpoint", "--weights"};
     if (i + 1 >= argc &&
         (llvm::is_contained(kValueOptions, a) ||
-         (args.command == "run" && llvm::is_contained(kRunValueOptions, a))))
+         (args.command == "run" && llvm::is_contained(kRunValueOptions, a)) ||
+         (trains && llvm::is_contained(kTrainValueOptions, a))))
       return usageError(a.str() + " needs a value");
     // Options that take a value as "--opt VALUE" or "--opt=VALUE".
     auto value = [&](llvm::StringRef opt, std::string &out) -> int {
@@ -183,6 +192,38 @@ int parseArgs(int argc, char **argv, Args &args) {
       args.run.outputs[name] = file;
     } else if (args.command == "run" && value("--weights", v)) {
       args.run.weights = v;
+    } else if (trains && value("--data", v)) {
+      args.trainOptions.dataDir = v;
+    } else if (trains && (a == "--train" || a.starts_with("--train=") ||
+                          a == "--test" || a.starts_with("--test="))) {
+      bool isTest = a.starts_with("--test");
+      if (!value(isTest ? "--test" : "--train", v))
+        return kExitUserError;
+      std::string name, file;
+      if (!splitAssignment(v, name, file))
+        return usageError(std::string(isTest ? "--test " : "--train ") + v +
+                          ": expected NAME=FILE.npy");
+      (isTest ? args.trainOptions.test : args.trainOptions.train)[name] = file;
+    } else if (args.command == "train" && value("--epochs", v)) {
+      char *end = nullptr;
+      long long n = std::strtoll(v.c_str(), &end, 10);
+      if (*end || n <= 0)
+        return usageError("--epochs " + v + ": expected a positive integer");
+      args.trainOptions.epochs = n;
+    } else if (args.command == "train" && value("--seed", v)) {
+      char *end = nullptr;
+      unsigned long long n = std::strtoull(v.c_str(), &end, 10);
+      if (*end || v.empty() || v[0] == '-')
+        return usageError("--seed " + v + ": expected a non-negative integer");
+      args.trainOptions.seed = n;
+    } else if (args.command == "train" && value("--save", v)) {
+      args.trainOptions.save = v;
+    } else if (args.command == "train" && value("--resume", v)) {
+      args.trainOptions.resume = v;
+    } else if (args.command == "train" && value("--checkpoint", v)) {
+      args.trainOptions.checkpoint = v;
+    } else if (args.command == "eval" && value("--weights", v)) {
+      args.trainOptions.weights = v;
     } else if (a.starts_with("-") && a != "-") {
       return usageError("unknown option '" + a.str() + "' for 'dlc " +
                         args.command + "'");
@@ -194,7 +235,14 @@ int parseArgs(int argc, char **argv, Args &args) {
     return usageError(positional.empty() ? "no model file given"
                                          : "more than one model file given");
   args.compile.modelPath = positional[0];
-  args.compile.train = args.train;
+  args.compile.train = args.train || trains;
+  if (trains) {
+    args.compile.emit = mlir::dlc::EmitStage::Object;
+    if (args.trainOptions.dataDir.empty() && args.trainOptions.train.empty())
+      return usageError("no data: give --data DIR (IDX files) or --train NAME=FILE.npy");
+    if (args.command == "eval" && args.trainOptions.weights.empty())
+      return usageError("dlc eval needs --weights W.safetensors");
+  }
   if (args.command == "run")
     args.compile.emit = mlir::dlc::EmitStage::Object;
   return -1;
@@ -219,6 +267,10 @@ int main(int argc, char **argv) {
 
   if (args.command == "run")
     return runModel(result, args.run);
+  if (args.command == "train")
+    return trainModel(result, args.trainOptions);
+  if (args.command == "eval")
+    return evalModel(result, args.trainOptions);
 
   if (args.compile.emit != mlir::dlc::EmitStage::Object) {
     if (args.output.empty() || args.output == "-") {

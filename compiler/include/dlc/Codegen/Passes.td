@@ -34,6 +34,32 @@ def AssignWorkspace : Pass<"dlc-assign-workspace", "ModuleOp"> {
                            "::mlir::arith::ArithDialect"];
 }
 
+def DropInPlaceResults : Pass<"dlc-drop-in-place-results", "ModuleOp"> {
+  let summary = "Drop the results of an entry point that are its own arguments";
+  let description = [{
+    After bufferization, a training step returns each updated parameter and
+    state buffer, which one-shot bufferization wrote in place: the returned
+    memref is the argument itself. Those results carry no information, so
+    each entry function (`dlc.entry`) stops returning them; what remains
+    (loss, metrics) becomes out-parameters. Only training steps
+    (`dlc.train_step`) are touched: an inference output that is an input
+    (Identity) is a copy the caller expects. Upstream's
+    drop-equivalent-buffer-results leaves public functions alone, which
+    entry points are.
+
+    Before:
+    ```mlir
+    func.func @step(%w: memref<4xf32>) -> (memref<4xf32>, memref<f32>)
+        attributes {dlc.entry, dlc.train_step} {
+      ...
+      return %w, %loss : memref<4xf32>, memref<f32>
+    }
+    ```
+    After: `-> memref<f32>`, returning only `%loss`.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 def ApproximateMath : Pass<"dlc-approximate-math"> {
   let summary = "Replace f32 transcendental functions by vectorizable polynomials";
   let description = [{

@@ -116,14 +116,21 @@ struct StepIncrementLowering : OpConversionPattern<StepIncrementOp> {
   LogicalResult
   matchAndRewrite(StepIncrementOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    // Destination-passing into the step operand itself (as the updates do),
+    // so that bufferization increments the caller's counter in place.
     auto type = cast<RankedTensorType>(op.getType());
-    Value result = buildElementwise(
-        rewriter, op.getLoc(), type, ValueRange{adaptor.getStep()},
-        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-          Value one = arith::ConstantOp::create(
-              b, l, b.getIntegerAttr(type.getElementType(), 1));
-          return arith::AddIOp::create(b, l, a[0], one);
-        });
+    auto map = AffineMap::get(0, 0, {}, rewriter.getContext());
+    Value result =
+        linalg::GenericOp::create(
+            rewriter, op.getLoc(), TypeRange{type}, ValueRange{},
+            ValueRange{adaptor.getStep()}, ArrayRef<AffineMap>{map},
+            ArrayRef<utils::IteratorType>{},
+            [&](OpBuilder &b, Location l, ValueRange a) {
+              Value one = arith::ConstantOp::create(
+                  b, l, b.getIntegerAttr(type.getElementType(), 1));
+              linalg::YieldOp::create(b, l, Value(arith::AddIOp::create(b, l, a[0], one)));
+            })
+            .getResult(0);
     rewriter.replaceOp(op, result);
     return success();
   }
