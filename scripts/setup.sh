@@ -8,6 +8,7 @@ packages=(
   clang-22 llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
   nlohmann-json3-dev libgtest-dev zlib1g-dev
   python3 python3-numpy
+  dataset-fashion-mnist
 )
 
 missing=()
