@@ -37,6 +37,14 @@ void reportError(const std::string &message) {
   llvm::errs() << "dlc: error: " << message << "\n";
 }
 
+bool failedStatus(dlc_status status) {
+  if (!status)
+    return false;
+  reportError(dlc_status_message(status));
+  dlc_status_free(status);
+  return true;
+}
+
 /// "file:line:col" and the node label ("Gemm 'fc2'") of a location.
 static void describeLocation(Location loc, std::string &where,
                              std::string &label) {

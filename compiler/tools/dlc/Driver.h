@@ -81,6 +81,27 @@ dlc_packed_fn lookupEntry(llvm::orc::LLJIT &jit, const std::string &name);
 /// Prints "dlc: error: <message>" to stderr.
 void reportError(const std::string &message);
 
+/// Reports and frees a runtime status; true if it was an error.
+bool failedStatus(dlc_status status);
+
+/// Owns a runtime object (`p`, which runtime calls fill through `&x.p`) and
+/// frees it with `Free`.
+template <typename T, void (*Free)(T *)>
+struct RuntimePtr {
+  T *p = nullptr;
+  RuntimePtr() = default;
+  explicit RuntimePtr(T *owned) : p(owned) {}
+  RuntimePtr(RuntimePtr &&other) : p(other.p) { other.p = nullptr; }
+  RuntimePtr(const RuntimePtr &) = delete;
+  RuntimePtr &operator=(const RuntimePtr &) = delete;
+  ~RuntimePtr() {
+    if (p)
+      Free(p);
+  }
+  T *get() const { return p; }
+  T *operator->() const { return p; }
+};
+
 } // namespace dlc
 
 #endif

@@ -22,22 +22,8 @@
 namespace dlc {
 namespace {
 
-/// Owns a runtime object and frees it with `Free`.
-template <typename T, void (*Free)(T *)>
-struct RtDeleter {
-  void operator()(T *p) const { Free(p); }
-};
-using ParamsPtr = std::unique_ptr<dlc_params, RtDeleter<dlc_params, dlc_params_free>>;
-using ArrayPtr = std::unique_ptr<dlc_array, RtDeleter<dlc_array, dlc_array_free>>;
-
-/// Reports a runtime status; true if it was an error.
-bool failedStatus(dlc_status status) {
-  if (!status)
-    return false;
-  reportError(dlc_status_message(status));
-  dlc_status_free(status);
-  return true;
-}
+using ParamsPtr = RuntimePtr<dlc_params, dlc_params_free>;
+using ArrayPtr = RuntimePtr<dlc_array, dlc_array_free>;
 
 std::string shapeString(int32_t rank, const int64_t *shape) {
   std::string s = "[";

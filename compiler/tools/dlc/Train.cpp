@@ -20,30 +20,13 @@
 namespace dlc {
 namespace {
 
-template <typename T, void (*Free)(T *)>
-struct Owner {
-  T *p = nullptr;
-  ~Owner() {
-    if (p)
-      Free(p);
-  }
-};
-
-bool failedStatus(dlc_status status) {
-  if (!status)
-    return false;
-  reportError(dlc_status_message(status));
-  dlc_status_free(status);
-  return true;
-}
-
 /// The model's training state in this process: linked entries, the
 /// description table, and parameters created from it.
 struct Session {
   std::unique_ptr<llvm::orc::LLJIT> jit;
   RuntimeModelInfo info;
-  Owner<dlc_params, dlc_params_free> params;
-  Owner<dlc_dataset, dlc_dataset_free> data;
+  RuntimePtr<dlc_params, dlc_params_free> params;
+  RuntimePtr<dlc_dataset, dlc_dataset_free> data;
 };
 
 int openSession(const CompileResult &compiled, const TrainOptions &options,
