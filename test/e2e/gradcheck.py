@@ -1,0 +1,479 @@
+"""Finite-difference gradient checks of dlc-autodiff (grad-*.test).
+
+  gradcheck.py FAMILY WORKDIR
+
+Every case is a hand-written f64 function of its inputs with a scalar loss
+L: either a loss op itself, or L = sum(W * op(inputs)) with W a fixed random
+weight tensor passed as an extra, non-trainable argument (dlc.Mul, then
+dlc.ReduceSum with keepdims = 0). Every float operand of the op under test
+is a trainable argument. For each case the module holds two entry
+functions built from the same body:
+
+  @CASE_g  marked dlc.train_step: dlc-autodiff makes it return (L, dL/dx...)
+  @CASE_l  L only, no autodiff
+
+The module goes through `dlc-opt --dlc-autodiff --dlc-lower-to-linalg
+--dlc-lower-to-llvm`, `mlir-translate --mlir-to-llvmir` and `clang -shared`,
+and is loaded with ctypes (NAME_packed(void **args), args = inputs...,
+outputs..., workspace; the calling convention of Inputs/packed_main.c).
+@CASE_g runs once; each element x_i of each trainable argument is then
+checked against the central difference of @CASE_l,
+
+  numeric = (L(x + h e_i) - L(x - h e_i)) / ((x_i + h) - (x_i - h)),  h = 1e-6
+
+(the denominator is the step actually taken in f64), and passes when
+
+  |analytic - numeric| <= 1e-6 + 1e-5 * |numeric|.
+
+Inputs are kept away from kinks: Relu/LeakyRelu/Elu inputs have |x| >= 1e-2,
+Div denominators |b| >= 0.5. One line per (case, gradient tensor): `ok` or
+`FAIL` with the largest absolute and relative errors and the worst element;
+the exit status is non-zero if any check failed. dlc-opt's diagnostics (the
+warning for an unused trainable parameter) go to stderr.
+
+Tools: those of train_ops.py ($DLC_OPT, $MLIR_TRANSLATE, $CC).
+FAMILY: gemm | matmul | binary | activations | softmax | shape | losses |
+        unused | composite
+"""
+
+import ctypes
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from train_ops import CC, DLC_OPT, TRANSLATE, ty  # noqa: E402
+
+H = 1e-6
+ATOL, RTOL = 1e-6, 1e-5
+F64 = np.float64
+
+
+def fty(ins, out):
+    """functional-type(operands, results) of f64 tensors (shapes)."""
+    return "(%s) -> %s" % (", ".join(ty(s, F64) for s in ins), ty(out, F64))
+
+
+class Case:
+    """One differentiated function: its arguments and op lines."""
+
+    def __init__(self, name, seed):
+        self.name = name
+        self.rng = np.random.default_rng(seed)
+        self.args = []      # (name, array, trainable)
+        self.lines = []
+        self.shapes = {}    # ssa -> shape (f64 values)
+        self.counter = 0
+        self.loss = None
+
+    # ---------------------------------------------------------- arguments
+    def arg(self, name, value, trainable=True):
+        value = np.array(value, order="C")  # (ascontiguousarray makes 0-d 1-d)
+        self.args.append((name, value, trainable))
+        if value.dtype == F64:
+            self.shapes["%" + name] = value.shape
+        return "%" + name
+
+    def randn(self, name, shape, trainable=True, away=0.0, scale=1.0):
+        """Normal values; with `away`, every |x| >= away (kinks, poles)."""
+        x = self.rng.standard_normal(shape) * scale
+        if away:
+            x = np.sign(x + (x == 0)) * (away + np.abs(x))
+        return self.arg(name, x.astype(F64), trainable)
+
+    # ---------------------------------------------------------------- ops
+    def op(self, text, shape):
+        """Appends `%vK = text` (text ends with its types); returns %vK."""
+        v = "%%v%d" % self.counter
+        self.counter += 1
+        self.lines.append("    %s = %s" % (v, text))
+        self.shapes[v] = tuple(shape)
+        return v
+
+    def unary(self, opname, x, attrs=""):
+        s = self.shapes[x]
+        return self.op("dlc.%s %s%s : %s" % (opname, x, attrs and " " + attrs, ty(s, F64)), s)
+
+    def binary(self, opname, a, b):
+        sa, sb = self.shapes[a], self.shapes[b]
+        out = tuple(np.broadcast_shapes(sa, sb))
+        return self.op("dlc.%s %s, %s : %s" % (opname, a, b, fty([sa, sb], out)), out)
+
+    def reduce_all(self, x):
+        return self.op("dlc.ReduceSum %s {keepdims = 0 : si64} : %s" %
+                       (x, fty([self.shapes[x]], ())), ())
+
+    def wsum(self, y):
+        """L = sum(W * y), W random and not trainable."""
+        w = self.randn("w%d" % self.counter, self.shapes[y], trainable=False)
+        return self.reduce_all(self.binary("Mul", w, y))
+
+    # ------------------------------------------------------------ function
+    def text(self):
+        assert self.loss is not None and self.shapes[self.loss] == ()
+        params = ", ".join("%%%s: %s" % (n, ty(v.shape, v.dtype)) for n, v, _ in self.args)
+        body = "\n".join(self.lines)
+        ret = "    return %s : tensor<f64>\n  }\n" % self.loss
+        trainable = ", ".join("true" if t else "false" for _, _, t in self.args)
+        names = ", ".join('"%s"' % n for n, _, _ in self.args)
+        return ("  func.func @%s_g(%s) -> tensor<f64>\n"
+                "      attributes {dlc.entry, dlc.train_step, dlc.trainable = [%s],"
+                " dlc.param_names = [%s]} {\n%s\n%s"
+                "  func.func @%s_l(%s) -> tensor<f64> attributes {dlc.entry} {\n%s\n%s"
+                % (self.name, params, trainable, names, body, ret,
+                   self.name, params, body, ret))
+
+
+class Module:
+    """Compiles cases into one shared object and runs the checks."""
+
+    def __init__(self, cases):
+        self.cases = cases
+        names = [c.name for c in cases]
+        assert len(set(names)) == len(names), "duplicate case names"
+
+    def build(self, workdir):
+        os.makedirs(workdir, exist_ok=True)
+        src = os.path.join(workdir, "grad.mlir")
+        with open(src, "w") as f:
+            f.write("module {\n%s}\n" % "".join(c.text() for c in self.cases))
+        llvm = os.path.join(workdir, "grad.llvm.mlir")
+        ll = os.path.join(workdir, "grad.ll")
+        so = os.path.join(workdir, "grad.so")
+        sys.stdout.flush()
+        subprocess.run([DLC_OPT, src, "--dlc-autodiff", "--dlc-lower-to-linalg",
+                        "--dlc-lower-to-llvm", "-o", llvm], check=True)
+        subprocess.run([TRANSLATE, "--mlir-to-llvmir", llvm, "-o", ll], check=True)
+        subprocess.run([CC, "-shared", "-fPIC", "-O1", "-Wno-override-module", ll,
+                        "-o", so, "-lm"], check=True)
+        self.lib = ctypes.CDLL(so)
+        self.workspace = np.zeros(16 << 20, np.uint8)
+        return self
+
+    def _fn(self, name, inputs, outputs):
+        fn = getattr(self.lib, name + "_packed")
+        fn.argtypes = [ctypes.c_void_p]
+        fn.restype = None
+        bufs = list(inputs) + list(outputs) + [self.workspace]
+        ptrs = (ctypes.c_void_p * len(bufs))(*[b.ctypes.data for b in bufs])
+        return lambda: fn(ptrs)
+
+    def check(self):
+        ok = True
+        for c in self.cases:
+            inputs = [v.copy() for _, v, _ in c.args]
+            trainable = [(n, x) for (n, _, t), x in zip(c.args, inputs) if t]
+            outs = [np.zeros((), F64)] + [np.zeros(x.shape, F64) for _, x in trainable]
+            self._fn(c.name + "_g", inputs, outs)()
+            lout = np.zeros((), F64)
+            loss = self._fn(c.name + "_l", inputs, [lout])
+            loss()
+            if not np.isclose(outs[0], lout, rtol=1e-12, atol=1e-12):
+                print("FAIL %s: loss %r of the differentiated function, %r without" %
+                      (c.name, float(outs[0]), float(lout)))
+                ok = False
+            for (n, x), g in zip(trainable, outs[1:]):
+                flat = x.reshape(-1)  # a view: perturbs the argument in place
+                num = np.zeros(flat.shape, F64)
+                for i in range(flat.size):
+                    x0 = flat[i]
+                    xp, xm = x0 + H, x0 - H
+                    flat[i] = xp
+                    loss()
+                    lp = float(lout)
+                    flat[i] = xm
+                    loss()
+                    lm = float(lout)
+                    flat[i] = x0
+                    num[i] = (lp - lm) / (xp - xm)
+                num = num.reshape(x.shape)
+                err = np.abs(g - num)
+                bad = ~(err <= ATOL + RTOL * np.abs(num))  # NaN fails too
+                rel = err / np.maximum(np.abs(num), 1e-300)
+                label = "%s d/d%s %s" % (c.name, n, list(x.shape))
+                if bad.any():
+                    ok = False
+                    i = np.unravel_index(int(np.argmax(np.where(bad, err, -1))), x.shape)
+                    print("FAIL %s: %d/%d elements off, max abs err %.3g, max rel err %.3g;"
+                          " worst at %s: analytic %r, numeric %r" %
+                          (label, int(bad.sum()), x.size, float(np.nanmax(err)),
+                           float(np.nanmax(rel)), list(map(int, i)), float(g[i]),
+                           float(num[i])))
+                else:
+                    print("ok   %s max abs err %.2g" % (label, float(err.max()) if err.size else 0))
+        print("%d cases: %s" % (len(self.cases), "all passed" if ok else "FAILED"))
+        return ok
+
+
+# ------------------------------------------------------------------ families
+
+
+def gemm():
+    cases = []
+    M, K, N = 3, 4, 5
+    cshapes = [None, (N,), (M, 1), (M, N), (1, N), ()]
+    k = 0
+    for ta in (False, True):
+        for tb in (False, True):
+            for cs in cshapes:
+                for alpha, beta in ((1.0, 1.0), (0.75, -1.5)):
+                    if cs is None and beta != 1.0:
+                        continue
+                    name = "gemm_tA%d_tB%d_C%s_a%g_b%g" % (
+                        ta, tb, "none" if cs is None else "x".join(map(str, cs)) or "scalar",
+                        alpha, beta)
+                    c = Case(name.replace(".", "p").replace("-", "m"), 100 + k)
+                    k += 1
+                    a = c.randn("a", (K, M) if ta else (M, K))
+                    b = c.randn("b", (N, K) if tb else (K, N))
+                    ops, ins = [a, b], [c.shapes[a], c.shapes[b]]
+                    if cs is not None:
+                        cc = c.randn("c", cs)
+                        ops.append(cc)
+                        ins.append(cs)
+                    attrs = []
+                    if alpha != 1.0:
+                        attrs.append("alpha = %r" % alpha)
+                    if beta != 1.0:
+                        attrs.append("beta = %r" % beta)
+                    if ta:
+                        attrs.append("transA = true")
+                    if tb:
+                        attrs.append("transB = true")
+                    y = c.op("dlc.Gemm %s%s : %s" % (
+                        ", ".join(ops), " {%s}" % ", ".join(attrs) if attrs else "",
+                        fty(ins, (M, N))), (M, N))
+                    c.loss = c.wsum(y)
+                    cases.append(c)
+    return cases
+
+
+def matmul():
+    cfgs = [("2d", (3, 4), (4, 5)),
+            ("batched", (2, 3, 4), (2, 4, 5)),
+            ("bcast_b2d", (2, 3, 4), (4, 5)),
+            ("bcast_a2d", (3, 4), (2, 4, 5)),
+            ("bcast_a1", (1, 3, 4), (2, 4, 5)),
+            ("bcast_b1", (2, 3, 4), (1, 4, 5)),
+            ("bcast_4d", (2, 1, 3, 4), (3, 4, 2))]
+    cases = []
+    for k, (name, sa, sb) in enumerate(cfgs):
+        c = Case("matmul_" + name, 200 + k)
+        a, b = c.randn("a", sa), c.randn("b", sb)
+        out = tuple(np.broadcast_shapes(sa[:-2], sb[:-2])) + (sa[-2], sb[-1])
+        y = c.op("dlc.MatMul %s, %s : %s" % (a, b, fty([sa, sb], out)), out)
+        c.loss = c.wsum(y)
+        cases.append(c)
+    return cases
+
+
+def binary():
+    shapes = [("4x3_3", (4, 3), (3,)), ("3_4x3", (3,), (4, 3)),
+              ("4x1_1x5", (4, 1), (1, 5)), ("2x1x3_4x1", (2, 1, 3), (4, 1)),
+              ("4x3_scalar", (4, 3), ()), ("scalar_4x3", (), (4, 3)),
+              ("4x3_4x3", (4, 3), (4, 3))]
+    cases = []
+    k = 0
+    for op in ("Add", "Sub", "Mul", "Div"):
+        for sname, sa, sb in shapes:
+            c = Case("%s_%s" % (op.lower(), sname), 300 + k)
+            k += 1
+            a = c.randn("a", sa)
+            b = c.randn("b", sb, away=0.5 if op == "Div" else 0.0)
+            c.loss = c.wsum(c.binary(op, a, b))
+            cases.append(c)
+        # Both operands the same value: the two contributions are summed.
+        c = Case("%s_same_operand" % op.lower(), 300 + k)
+        k += 1
+        a = c.randn("a", (3, 4), away=0.5 if op == "Div" else 0.0)
+        c.loss = c.wsum(c.binary(op, a, a))
+        cases.append(c)
+    return cases
+
+
+def activations():
+    cfgs = [("relu", "Relu", "", 1e-2), ("leakyrelu", "LeakyRelu", "", 1e-2),
+            ("leakyrelu_a0p2", "LeakyRelu", "{alpha = 0.2}", 1e-2),
+            ("elu", "Elu", "", 1e-2), ("elu_a1p5", "Elu", "{alpha = 1.5}", 1e-2),
+            ("sigmoid", "Sigmoid", "", 0), ("tanh", "Tanh", "", 0),
+            ("gelu_none", "Gelu", "", 0), ("gelu_none_attr", "Gelu", '{approximate = "none"}', 0),
+            ("gelu_tanh", "Gelu", '{approximate = "tanh"}', 0)]
+    cases = []
+    for k, (name, op, attrs, away) in enumerate(cfgs):
+        c = Case(name, 400 + k)
+        x = c.randn("x", (3, 5), away=away, scale=2.0)
+        c.loss = c.wsum(c.unary(op, x, attrs))
+        cases.append(c)
+    return cases
+
+
+def softmax():
+    cases = []
+    k = 0
+    for op in ("Softmax", "LogSoftmax"):
+        for axis in (0, 1, 2, -1, -2, None):
+            c = Case("%s_axis%s" % (op.lower(), "default" if axis is None else
+                                    str(axis).replace("-", "m")), 500 + k)
+            k += 1
+            x = c.randn("x", (2, 3, 4), scale=2.0)
+            attrs = "" if axis is None else "{axis = %d : si64}" % axis
+            c.loss = c.wsum(c.unary(op, x, attrs))
+            cases.append(c)
+        c = Case("%s_2d" % op.lower(), 500 + k)
+        k += 1
+        x = c.randn("x", (4, 5), scale=2.0)
+        c.loss = c.wsum(c.unary(op, x, "{axis = 0 : si64}"))
+        cases.append(c)
+    return cases
+
+
+def shape():
+    cases = []
+    s = (2, 3, 4)
+
+    def new(name):
+        c = Case(name, 600 + len(cases))
+        cases.append(c)
+        return c, c.randn("x", s)
+
+    for axis, out in ((0, (1, 24)), (1, (2, 12)), (2, (6, 4)), (3, (24, 1)), (-1, (6, 4))):
+        c, x = new("flatten_axis%s" % str(axis).replace("-", "m"))
+        c.loss = c.wsum(c.op("dlc.Flatten %s {axis = %d : si64} : %s" %
+                             (x, axis, fty([s], out)), out))
+    for target, out in (((0, -1), (2, 12)), ((4, 6), (4, 6)), ((-1,), (24,)),
+                        ((2, 2, 3, 2), (2, 2, 3, 2))):
+        c, x = new("reshape_%s" % "x".join(map(str, target)).replace("-", "m"))
+        c.loss = c.wsum(c.op("dlc.Reshape %s {shape = array<i64: %s>} : %s" %
+                             (x, ", ".join(map(str, target)), fty([s], out)), out))
+    for perm in ((0, 2, 1), (2, 0, 1), (1, 2, 0), None):
+        out = tuple(s[p] for p in perm) if perm else s[::-1]
+        c, x = new("transpose_%s" % ("".join(map(str, perm)) if perm else "default"))
+        attrs = " {perm = array<i64: %s>}" % ", ".join(map(str, perm)) if perm else ""
+        c.loss = c.wsum(c.op("dlc.Transpose %s%s : %s" % (x, attrs, fty([s], out)), out))
+    c, x = new("identity")
+    c.loss = c.wsum(c.unary("Identity", x))
+    for axes, keep in (((), 1), ((), 0), ((1,), 0), ((1,), 1), ((0, 2), 0), ((0, -1), 1),
+                       ((-2,), 0), ((0, 1, 2), 1)):
+        allax = axes or (0, 1, 2)
+        norm = [a % 3 for a in allax]
+        out = tuple(1 if i in norm else d for i, d in enumerate(s)) if keep else \
+            tuple(d for i, d in enumerate(s) if i not in norm)
+        c, x = new("reducesum_axes%s_keep%d" % ("_".join(map(str, axes)).replace("-", "m")
+                                                or "all", keep))
+        attrs = "keepdims = %d : si64" % keep
+        if axes:
+            attrs = "axes = array<i64: %s>, " % ", ".join(map(str, axes)) + attrs
+        y = c.op("dlc.ReduceSum %s {%s} : %s" % (x, attrs, fty([s], out)), out)
+        c.loss = c.wsum(y)
+    return cases
+
+
+def losses():
+    cases = []
+    n, ncls = 6, 5
+    k = 0
+    for red in ("mean", "sum", "none"):
+        for ign in (None, 1, -100):
+            for eps in (0.0, 0.1):
+                for ldt in (np.int64,) if (ign, eps) != (None, 0.0) else (np.int64, np.int32):
+                    name = "sce_%s_ign%s_ls%s%s" % (red, "none" if ign is None else ign, eps,
+                                                   "_i32" if ldt == np.int32 else "")
+                    c = Case(name.replace(".", "p").replace("-", "m"), 700 + k)
+                    k += 1
+                    s = c.randn("s", (n, ncls), scale=2.0)
+                    labels = c.rng.integers(0, ncls, n)
+                    if ign is not None:
+                        labels[[1, 4]] = ign  # 1 is also a class: those samples vanish
+                    labels[0] = 3 if ign != 3 else 2
+                    lab = c.arg("lab", labels.astype(ldt), trainable=False)
+                    attrs = ['reduction = "%s"' % red]
+                    if ign is not None:
+                        attrs.append("ignore_index = %d : si64" % ign)
+                    if eps:
+                        attrs.append("label_smoothing = %r" % eps)
+                    out = (n,) if red == "none" else ()
+                    y = c.op("dlc.SoftmaxCrossEntropyLoss %s, %s {%s} : (%s, %s) -> %s" %
+                             (s, lab, ", ".join(attrs), ty((n, ncls), F64), ty((n,), ldt),
+                              ty(out, F64)), out)
+                    c.loss = c.wsum(y) if red == "none" else y
+                    cases.append(c)
+    # Default attributes (mean, no ignore_index, no smoothing).
+    c = Case("sce_defaults", 790)
+    s = c.randn("s", (n, ncls))
+    lab = c.arg("lab", c.rng.integers(0, ncls, n).astype(np.int64), trainable=False)
+    c.loss = c.op("dlc.SoftmaxCrossEntropyLoss %s, %s : (%s, %s) -> tensor<f64>" %
+                  (s, lab, ty((n, ncls), F64), ty((n,), np.int64)), ())
+    cases.append(c)
+    for k, red in enumerate(("mean", "sum", "none", None)):
+        for shp in ((3, 4), (2, 3, 2)):
+            c = Case("mse_%s_%s" % (red or "default", "x".join(map(str, shp))), 800 + k)
+            p, t = c.randn("p", shp), c.randn("t", shp)
+            out = shp if red == "none" else ()
+            attrs = ' {reduction = "%s"}' % red if red else ""
+            y = c.op("dlc.MeanSquaredError %s, %s%s : %s" % (p, t, attrs, fty([shp, shp], out)),
+                     out)
+            c.loss = c.wsum(y) if red == "none" else y
+            cases.append(c)
+    return cases
+
+
+def unused():
+    """A trainable parameter the loss ignores (dlc-opt warns; gradient 0),
+    one used only by a value the loss ignores, and a used one beside them."""
+    c = Case("unused", 900)
+    w = c.randn("w", (3, 4))
+    c.randn("u", (2, 5))
+    v = c.randn("v", (4,))
+    c.binary("Mul", v, v)  # a dead use: still no effect on the loss
+    c.loss = c.wsum(c.unary("Tanh", w))
+    return [c]
+
+
+def composite():
+    """Small networks: values with several uses, chains of VJP rules."""
+    cases = []
+    c = Case("mlp_sce", 950)
+    x = c.randn("x", (4, 6), trainable=False)
+    w1, b1 = c.randn("w1", (5, 6), scale=0.5), c.randn("b1", (5,))
+    w2, b2 = c.randn("w2", (3, 5), scale=0.5), c.randn("b2", (3,))
+    lab = c.arg("lab", np.array([0, 2, 1, 2], np.int64), trainable=False)
+    h = c.op("dlc.Gemm %s, %s, %s {transB = true} : %s" % (x, w1, b1, fty([(4, 6), (5, 6), (5,)], (4, 5))), (4, 5))
+    a = c.unary("Tanh", h)
+    r = c.binary("Add", a, h)  # residual: h used twice
+    o = c.op("dlc.Gemm %s, %s, %s {transB = true} : %s" % (r, w2, b2, fty([(4, 5), (3, 5), (3,)], (4, 3))), (4, 3))
+    c.loss = c.op("dlc.SoftmaxCrossEntropyLoss %s, %s {label_smoothing = 0.05} : (%s, %s) -> tensor<f64>"
+                  % (o, lab, ty((4, 3), F64), ty((4,), np.int64)), ())
+    cases.append(c)
+
+    c = Case("attention_mse", 951)
+    q = c.randn("q", (2, 3, 4))
+    kk = c.randn("k", (2, 3, 4))
+    t = c.randn("t", (2, 3, 4), trainable=False)
+    kt = c.op("dlc.Transpose %s {perm = array<i64: 0, 2, 1>} : %s" % (kk, fty([(2, 3, 4)], (2, 4, 3))), (2, 4, 3))
+    sc = c.op("dlc.MatMul %s, %s : %s" % (q, kt, fty([(2, 3, 4), (2, 4, 3)], (2, 3, 3))), (2, 3, 3))
+    p = c.unary("Softmax", sc, "{axis = -1 : si64}")
+    y = c.op("dlc.MatMul %s, %s : %s" % (p, kk, fty([(2, 3, 3), (2, 3, 4)], (2, 3, 4))), (2, 3, 4))
+    g = c.unary("Gelu", y, '{approximate = "tanh"}')
+    sg = c.unary("Sigmoid", q)
+    m = c.binary("Mul", g, sg)
+    c.loss = c.op("dlc.MeanSquaredError %s, %s : %s" % (m, t, fty([(2, 3, 4), (2, 3, 4)], ())), ())
+    cases.append(c)
+    return cases
+
+
+FAMILIES = {"gemm": gemm, "matmul": matmul, "binary": binary,
+            "activations": activations, "softmax": softmax, "shape": shape,
+            "losses": losses, "unused": unused, "composite": composite}
+
+
+def main():
+    family, workdir = sys.argv[1:3]
+    m = Module(FAMILIES[family]()).build(workdir)
+    return 0 if m.check() else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
