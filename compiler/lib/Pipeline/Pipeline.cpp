@@ -75,6 +75,7 @@ static constexpr const char *kBufferize =
     "function-boundary-type-conversion=identity-layout-map "
     "unknown-type-conversion=identity-layout-map},"
     "dlc-drop-in-place-results,"
+    "dlc-copy-repeated-results,"
     "buffer-results-to-out-params{hoist-static-allocs modify-public-functions},"
     "canonicalize,cse";
 static constexpr const char *kLoops =

@@ -34,6 +34,32 @@ def AssignWorkspace : Pass<"dlc-assign-workspace", "ModuleOp"> {
                            "::mlir::arith::ArithDialect"];
 }
 
+def CopyRepeatedResults : Pass<"dlc-copy-repeated-results", "ModuleOp"> {
+  let summary = "Give each result of a function its own buffer";
+  let description = [{
+    After bufferization, a function may return one buffer several times: a
+    graph whose outputs repeat a value, or a differentiated training step in
+    which two parameters get the very same gradient (`d(a + b)/da` and
+    `d(a + b)/db` are both `dY`). buffer-results-to-out-params turns each
+    result's allocation into its out-parameter and crashes when two results
+    share one. Each repeat of an earlier result (looking through
+    `memref.cast`) is replaced by a fresh `memref.alloc` and a
+    `memref.copy`, so every out-parameter is written.
+
+    Before:
+    ```mlir
+    return %g, %g : memref<4xf32>, memref<4xf32>
+    ```
+    After:
+    ```mlir
+    %c = memref.alloc() : memref<4xf32>
+    memref.copy %g, %c : memref<4xf32> to memref<4xf32>
+    return %g, %c : memref<4xf32>, memref<4xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 def DropInPlaceResults : Pass<"dlc-drop-in-place-results", "ModuleOp"> {
   let summary = "Drop the results of an entry point that are its own arguments";
   let description = [{
