@@ -38,6 +38,7 @@ FAMILY: gemm | matmul | binary | activations | softmax | shape | losses |
 
 import ctypes
 import os
+import re
 import subprocess
 import sys
 
@@ -149,6 +150,18 @@ class Module:
         subprocess.run([TRANSLATE, "--mlir-to-llvmir", llvm, "-o", ll], check=True)
         subprocess.run([CC, "-shared", "-fPIC", "-O1", "-Wno-override-module", ll,
                         "-o", so, "-lm"], check=True)
+        # Each entry must take inputs, outputs and the workspace: a result
+        # dropped or added by the lowering would shift the packed slots.
+        with open(llvm) as f:
+            lowered = f.read()
+        for c in self.cases:
+            n_in = len(c.args)
+            for fn, n_out in (("_g", 1 + sum(t for _, _, t in c.args)), ("_l", 1)):
+                m = re.search(r"llvm\.func @%s%s\(([^)]*)\)" % (c.name, fn), lowered)
+                got = m.group(1).count("!llvm.ptr") if m else None
+                if got != n_in + n_out + 1:
+                    sys.exit("gradcheck.py: @%s%s takes %s pointers, expected %d" %
+                             (c.name, fn, got, n_in + n_out + 1))
         self.lib = ctypes.CDLL(so)
         self.workspace = np.zeros(16 << 20, np.uint8)
         return self
@@ -199,8 +212,8 @@ class Module:
                     i = np.unravel_index(int(np.argmax(np.where(bad, err, -1))), x.shape)
                     print("FAIL %s: %d/%d elements off, max abs err %.3g, max rel err %.3g;"
                           " worst at %s: analytic %r, numeric %r" %
-                          (label, int(bad.sum()), x.size, float(np.nanmax(err)),
-                           float(np.nanmax(rel)), list(map(int, i)), float(g[i]),
+                          (label, int(bad.sum()), x.size, float(np.max(err)),
+                           float(np.max(rel)), list(map(int, i)), float(g[i]),
                            float(num[i])))
                 else:
                     print("ok   %s max abs err %.2g" % (label, float(err.max()) if err.size else 0))
