@@ -24,12 +24,16 @@ struct DropInPlaceResultsPass
     for (auto func : getOperation().getOps<func::FuncOp>()) {
       // Only a training step returns buffers it updated in place; an
       // inference output that is an input (Identity) must still be copied.
-      if (!func->hasAttr(dlc::kEntryAttr) || !func->hasAttr("dlc.train_step") ||
-          func.isExternal())
+      auto inPlace = func->getAttrOfType<IntegerAttr>("dlc.num_in_place_results");
+      if (!func->hasAttr(dlc::kEntryAttr) || !inPlace || func.isExternal())
         continue;
       auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
       llvm::BitVector drop(ret.getNumOperands());
-      for (auto [i, v] : llvm::enumerate(ret.getOperands())) {
+      // Only the updated parameters and state, which the optimizer pass puts
+      // first; any other result (a loss, a metric) stays even if it happens
+      // to be an argument.
+      unsigned candidates = std::min<uint64_t>(inPlace.getInt(), ret.getNumOperands());
+      for (auto [i, v] : llvm::enumerate(ret.getOperands().take_front(candidates))) {
         Value base = v;
         while (auto cast = base.getDefiningOp<memref::CastOp>())
           base = cast.getSource();

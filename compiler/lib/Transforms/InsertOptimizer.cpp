@@ -153,6 +153,10 @@ LogicalResult insertOptimizer(func::FuncOp func) {
   func.setType(FunctionType::get(ctx, func.getArgumentTypes(),
                                  ValueRange(results).getTypes()));
   func->setAttr(kStateNamesAttr, b.getArrayAttr(stateNames));
+  // The leading results bufferization must write in place (parameters and
+  // state); dlc-drop-in-place-results drops exactly these.
+  func->setAttr("dlc.num_in_place_results",
+                b.getI64IntegerAttr(updatedParams.size() + updatedStates.size()));
   return success();
 }
 

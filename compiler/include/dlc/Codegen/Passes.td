@@ -67,16 +67,18 @@ def DropInPlaceResults : Pass<"dlc-drop-in-place-results", "ModuleOp"> {
     state buffer, which one-shot bufferization wrote in place: the returned
     memref is the argument itself. Those results carry no information, so
     each entry function (`dlc.entry`) stops returning them; what remains
-    (loss, metrics) becomes out-parameters. Only training steps
-    (`dlc.train_step`) are touched: an inference output that is an input
-    (Identity) is a copy the caller expects. Upstream's
+    (loss, metrics) becomes out-parameters. Only the leading
+    `dlc.num_in_place_results` results (set by dlc-insert-optimizer: the
+    updated parameters and state) are candidates: an inference output that
+    is an input (Identity), or a loss that is one, is a copy the caller
+    expects. Upstream's
     drop-equivalent-buffer-results leaves public functions alone, which
     entry points are.
 
     Before:
     ```mlir
     func.func @step(%w: memref<4xf32>) -> (memref<4xf32>, memref<f32>)
-        attributes {dlc.entry, dlc.train_step} {
+        attributes {dlc.entry, dlc.num_in_place_results = 1} {
       ...
       return %w, %loss : memref<4xf32>, memref<f32>
     }
