@@ -2,7 +2,7 @@
 # The main job: install (with Debian's Fashion-MNIST), build, compile the
 # bundled MLP with its training step, link it with the runtime in a small C
 # program, train it and print the test accuracy after each epoch
-# (DLC_EPOCHS, default 3). Each step is echoed so it can be repeated by hand.
+# (DLC_EPOCHS, default 10). Each step is echoed so it can be repeated by hand.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${DLC_BUILD_DIR:-$root/build}"
@@ -20,4 +20,4 @@ run clang-22 -O2 -I"$root/runtime/include" -I"$out" \
   -lz -lm -lpthread -o "$out/fashion_mnist_train"
 # 3. Train on Fashion-MNIST, printing the test accuracy after each epoch.
 cd "$out"
-run ./fashion_mnist_train /usr/share/datasets/fashion-mnist "${DLC_EPOCHS:-3}"
+run ./fashion_mnist_train /usr/share/datasets/fashion-mnist "${DLC_EPOCHS:-10}"
