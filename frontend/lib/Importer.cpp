@@ -368,8 +368,14 @@ LogicalResult Importer::parseTraining(const JValue &t, TrainingConfig &out) {
   out.lossPos = loss->value.pos();
   if (!spec.values.count(out.loss))
     return emitError(locAt(out.lossPos)) << "loss '" << out.loss << "' is not defined";
-  if (const JMember *clip = t.findMember("clip_grad_norm"))
-    return emitError(locAt(clip->keyPos)) << "clip_grad_norm is not supported yet";
+  std::optional<double> clipGradNorm;
+  if (const JMember *clip = t.findMember("clip_grad_norm")) {
+    std::optional<double> d = clip->value.getDouble();
+    if (!clip->value.isNumber() || !d || !(*d > 0))
+      return emitError(locAt(clip->value.pos()))
+             << "\"clip_grad_norm\" must be a positive number";
+    clipGradNorm = *d;
+  }
   if (const JMember *seed = t.findMember("seed"))
     if (!seed->value.isInteger() || !seed->value.getUInt64())
       return emitError(locAt(seed->value.pos()))
@@ -392,10 +398,10 @@ LogicalResult Importer::parseTraining(const JValue &t, TrainingConfig &out) {
   else if (kind == "adam" || kind == "adamw")
     allowed.append({"betas", "eps", "amsgrad"});
   else if (kind == "rmsprop")
-    return emitError(locAt(kindValue->pos())) << "optimizer 'rmsprop' is not supported yet";
+    allowed.append({"alpha", "eps", "momentum", "centered"});
   else
     return emitError(locAt(kindValue->pos()))
-           << "unknown optimizer '" << kind << "' (expected sgd, adam, adamw)";
+           << "unknown optimizer '" << kind << "' (expected sgd, rmsprop, adam, adamw)";
   if (failed(checkObject(opt, allowed, "\"optimizer\" (" + kind + ")", at)))
     return failure();
   SmallVector<NamedAttribute> attrs{builder.getNamedAttr("kind", builder.getStringAttr(kind))};
@@ -427,8 +433,17 @@ LogicalResult Importer::parseTraining(const JValue &t, TrainingConfig &out) {
       failed(number("weight_decay", false, false)) ||
       failed(number("momentum", false, false)) ||
       failed(number("dampening", false, false)) || failed(number("eps", false, true)) ||
-      failed(flag("nesterov")) || failed(flag("amsgrad")))
+      failed(flag("nesterov")) || failed(flag("amsgrad")) || failed(flag("centered")))
     return failure();
+  if (const JMember *alpha = opt.findMember("alpha")) {
+    std::optional<double> d = alpha->value.getDouble();
+    if (!alpha->value.isNumber() || !d || !(*d >= 0 && *d < 1))
+      return emitError(locAt(alpha->value.pos())) << "\"alpha\" must be a number in [0, 1)";
+    attrs.push_back(builder.getNamedAttr("alpha", builder.getF64FloatAttr(*d)));
+  }
+  if (clipGradNorm)
+    attrs.push_back(
+        builder.getNamedAttr("clip_grad_norm", builder.getF64FloatAttr(*clipGradNorm)));
   if (const JMember *betas = opt.findMember("betas")) {
     const JValue &v = betas->value;
     if (!v.isArray() || v.elements().size() != 2 ||

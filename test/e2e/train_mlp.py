@@ -9,7 +9,8 @@ the same steps. Every step's loss and metric, and the final parameters and
 optimizer state, must agree to 1e-4 relative (the spec's bar for 100 steps
 in f32).
 
-usage: train_mlp.py CONFIG WORKDIR   (CONFIG: adam, adamw_amsgrad, sgd, mse)
+usage: train_mlp.py CONFIG WORKDIR
+  (CONFIG: adam, adamw_amsgrad, sgd, mse, rmsprop, adam_clip)
 """
 import json
 import os
@@ -38,6 +39,13 @@ CONFIGS = {
                 act=("Tanh", "Relu"), loss="ce", smoothing=0.0),
     "mse": dict(opt={"kind": "sgd", "learning_rate": 0.05, "momentum": 0.5, "dampening": 0.1},
                 act=("Relu", "Sigmoid"), loss="mse", smoothing=0.0),
+    "rmsprop": dict(opt={"kind": "rmsprop", "learning_rate": 0.002, "alpha": 0.95, "eps": 1e-6,
+                         "momentum": 0.8, "centered": True, "weight_decay": 0.001},
+                    schedule={"kind": "step", "step_size": 40, "gamma": 0.5},
+                    act=("Tanh", "Relu"), loss="ce", smoothing=0.0),
+    # clip_grad_norm below the gradients' global norm on most steps
+    "adam_clip": dict(opt={"kind": "adam", "learning_rate": 0.01}, clip=0.75,
+                      act=("Relu", "Tanh"), loss="ce", smoothing=0.0),
 }
 
 PARAMS = [("fc1.weight", (H1, IN)), ("fc1.bias", (H1,)), ("fc2.weight", (H2, H1)),
@@ -56,6 +64,8 @@ def model_json(cfg):
     training = {"loss": "loss", "optimizer": cfg["opt"]}
     if "schedule" in cfg:
         training["schedule"] = cfg["schedule"]
+    if "clip" in cfg:
+        training["clip_grad_norm"] = cfg["clip"]
     if cfg["loss"] == "ce":
         inputs.append({"name": "y", "dtype": "i64", "shape": ["batch"]})
         attrs = {"label_smoothing": cfg["smoothing"]} if cfg["smoothing"] else {}
@@ -73,6 +83,9 @@ def model_json(cfg):
 def state_suffixes(opt):
     if opt["kind"] == "sgd":
         return ["momentum_buffer"] if opt.get("momentum", 0.0) else []
+    if opt["kind"] == "rmsprop":  # torch.optim.RMSprop's state order
+        return (["square_avg"] + (["momentum_buffer"] if opt.get("momentum", 0.0) > 0 else [])
+                + (["grad_avg"] if opt.get("centered") else []))
     return ["adam_m", "adam_v"] + (["adam_vmax"] if opt.get("amsgrad") else [])
 
 
@@ -130,6 +143,9 @@ def learning_rate(cfg, step):
     raise ValueError(s)
 
 
+CLIPPED = []  # per reference step: whether clip_grad_norm scaled the gradients
+
+
 def reference_step(cfg, params, state, step, batch):
     x = batch["x"].astype(np.float64)
     w = {k: v for k, v in params.items()}
@@ -160,6 +176,15 @@ def reference_step(cfg, params, state, step, batch):
     dh1 = (dh2 @ w["fc2.weight"]) * ACT[cfg["act"][0]][1](h1, a1)
     grads.update({"fc1.weight": dh1.T @ x, "fc1.bias": dh1.sum(0)})
 
+    clipped = False
+    if "clip" in cfg:  # torch.nn.utils.clip_grad_norm_, before the update
+        total = np.sqrt(sum(np.sum(g * g) for g in grads.values()))
+        coef = cfg["clip"] / (total + 1e-6)
+        if coef < 1:
+            grads = {k: g * coef for k, g in grads.items()}
+            clipped = True
+    CLIPPED.append(clipped)
+
     opt, lr = cfg["opt"], learning_rate(cfg, step)
     for name, _ in PARAMS:
         p, g = params[name], grads[name]
@@ -172,6 +197,24 @@ def reference_step(cfg, params, state, step, batch):
                 state[key] = buf
                 g = g + mom * buf if opt.get("nesterov") else buf
             params[name] = p - lr * g
+        elif opt["kind"] == "rmsprop":
+            alpha, eps_r = opt.get("alpha", 0.99), opt.get("eps", 1e-8)
+            mom = opt.get("momentum", 0.0)
+            g = g + opt.get("weight_decay", 0.0) * p
+            sq = alpha * state[name + ".square_avg"] + (1 - alpha) * g * g
+            state[name + ".square_avg"] = sq
+            if opt.get("centered"):
+                ga = alpha * state[name + ".grad_avg"] + (1 - alpha) * g
+                state[name + ".grad_avg"] = ga
+                avg = np.sqrt(sq - ga * ga) + eps_r
+            else:
+                avg = np.sqrt(sq) + eps_r
+            if mom > 0:
+                buf = mom * state[name + ".momentum_buffer"] + g / avg
+                state[name + ".momentum_buffer"] = buf
+                params[name] = p - lr * buf
+            else:
+                params[name] = p - lr * g / avg
         else:
             b1, b2 = opt.get("betas", [0.9, 0.999])
             wd = opt.get("weight_decay", 0.01 if opt["kind"] == "adamw" else 0.0)
@@ -251,6 +294,12 @@ def main():
     for k, v in list(ref_params.items()) + list(ref_state.items()):
         ok &= close(k, final[k], v, rtol=1e-4, atol=1e-5)
     ok &= int(final["optimizer.step"]) == STEPS or print("FAIL optimizer.step", final["optimizer.step"])
+    if "clip" in cfg:
+        n = sum(CLIPPED)
+        print(f"{name}: clip_grad_norm {cfg['clip']} clipped {n} of {STEPS} steps")
+        if n < STEPS // 2:
+            print("FAIL clip_grad_norm clipped too few steps to test clipping")
+            ok = False
     print(f"{name}: {STEPS} steps, first loss {ref_losses[0]:.6f}, last {ref_losses[-1]:.6f}:",
           "ok" if ok else "MISMATCH")
     sys.exit(0 if ok else 1)

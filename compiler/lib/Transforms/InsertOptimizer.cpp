@@ -47,7 +47,7 @@ LogicalResult insertOptimizer(func::FuncOp func) {
            << kOptimizerAttr << ", " << kTrainableAttr << ", " << kNumParamsAttr
            << " and dlc.param_names";
   StringRef kind = opt.getAs<StringAttr>("kind") ? opt.getAs<StringAttr>("kind").getValue() : "";
-  if (kind != "sgd" && kind != "adam" && kind != "adamw")
+  if (kind != "sgd" && kind != "adam" && kind != "adamw" && kind != "rmsprop")
     return func.emitOpError("optimizer kind '") << kind << "' is not supported yet";
 
   unsigned numParams = numParamsAttr.getInt();
@@ -66,10 +66,18 @@ LogicalResult insertOptimizer(func::FuncOp func) {
   // State arguments, inserted after the parameters.
   double momentum = getF64(opt, "momentum", 0.0);
   bool amsgrad = getBool(opt, "amsgrad");
+  bool centered = getBool(opt, "centered");
   SmallVector<std::string> suffixes;
   if (kind == "sgd" && momentum != 0.0)
     suffixes = {"momentum_buffer"};
-  else if (kind != "sgd")
+  else if (kind == "rmsprop") {
+    // torch.optim.RMSprop's state order.
+    suffixes = {"square_avg"};
+    if (momentum > 0.0)
+      suffixes.push_back("momentum_buffer");
+    if (centered)
+      suffixes.push_back("grad_avg");
+  } else if (kind != "sgd")
     suffixes = amsgrad ? SmallVector<std::string>{"adam_m", "adam_v", "adam_vmax"}
                        : SmallVector<std::string>{"adam_m", "adam_v"};
   OpBuilder b(ctx);
@@ -106,6 +114,27 @@ LogicalResult insertOptimizer(func::FuncOp func) {
   auto lrType = RankedTensorType::get({}, b.getF32Type());
   Value lr = LearningRateOp::create(b, loc, lrType, step, lrAttrs);
 
+  // clip_grad_norm: every gradient scaled by min(1, max_norm / (norm + 1e-6))
+  // before any update, as torch.nn.utils.clip_grad_norm_.
+  if (Attribute clipAttr = opt.get("clip_grad_norm")) {
+    double maxNorm = getF64(opt, "clip_grad_norm", 0.0);
+    if (!(maxNorm > 0.0))
+      return func.emitOpError("clip_grad_norm must be a positive number, got ")
+             << clipAttr;
+    if (numGrads > 0) {
+      Type element = cast<RankedTensorType>(grads[0].getType()).getElementType();
+      for (Value g : grads)
+        if (cast<RankedTensorType>(g.getType()).getElementType() != element)
+          return func.emitOpError(
+              "clip_grad_norm needs the trainable parameters to share one element type");
+      Value coef = GlobalNormScaleOp::create(
+          b, loc, RankedTensorType::get({}, element), grads,
+          b.getF64FloatAttr(maxNorm));
+      for (Value &g : grads)
+        g = MulOp::create(b, loc, g.getType(), g, coef);
+    }
+  }
+
   SmallVector<Value> updatedParams, updatedStates;
   for (unsigned k = 0; k < numGrads; ++k) {
     Value param = body.getArgument(trainable[k]);
@@ -123,6 +152,16 @@ LogicalResult insertOptimizer(func::FuncOp func) {
            b.getNamedAttr("nesterov", b.getBoolAttr(getBool(opt, "nesterov"))),
            b.getNamedAttr("weight_decay",
                           b.getF64FloatAttr(getF64(opt, "weight_decay", 0.0)))});
+    } else if (kind == "rmsprop") {
+      Value buf = momentum > 0.0 ? states[k][1] : Value();
+      Value gradAvg = centered ? states[k].back() : Value();
+      SmallVector<Type> types(1 + states[k].size(), t);
+      update = RMSPropUpdateOp::create(
+          b, param.getLoc(), types, param, grads[k], states[k][0], buf, gradAvg, lr,
+          step, b.getF64FloatAttr(getF64(opt, "alpha", 0.99)),
+          b.getF64FloatAttr(getF64(opt, "eps", 1e-8)),
+          b.getF64FloatAttr(getF64(opt, "weight_decay", 0.0)),
+          b.getF64FloatAttr(momentum), b.getBoolAttr(centered));
     } else {
       bool decoupled = kind == "adamw";
       SmallVector<Value> operands{param, grads[k]};

@@ -43,10 +43,17 @@ def InsertOptimizer : Pass<"dlc-insert-optimizer", "ModuleOp"> {
     - adds the optimizer state as arguments after the parameters, per
       trainable parameter in order (`NAME.momentum_buffer` for SGD with
       momentum; `NAME.adam_m`, `NAME.adam_v` (`NAME.adam_vmax`) for Adam and
-      AdamW), then the update counter `optimizer.step` (i64 scalar);
+      AdamW; `NAME.square_avg` (`NAME.momentum_buffer` with momentum > 0)
+      (`NAME.grad_avg` when centered) for RMSprop, torch's state order), then
+      the update counter `optimizer.step` (i64 scalar);
     - computes the learning rate of this step (dlc.LearningRate);
+    - with `clip_grad_norm` (a positive number) in the dictionary, clips the
+      gradients before any update as torch.nn.utils.clip_grad_norm_: one
+      dlc.GlobalNormScale over all trainable gradients gives
+      coef = min(1, clip_grad_norm / (sqrt(sum g^2) + 1e-6)) and every
+      gradient is multiplied by it (dlc.Mul with the scalar);
     - updates each trainable parameter and its state (dlc.SGDUpdate,
-      dlc.AdamUpdate) and increments the step;
+      dlc.AdamUpdate, dlc.RMSPropUpdate) and increments the step;
     - returns the updated parameters and state first, then the loss and the
       metrics; the gradients are no longer returned.
     Bufferization then writes every update in place into the argument's

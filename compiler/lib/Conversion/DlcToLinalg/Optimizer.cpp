@@ -17,7 +17,10 @@
 // `outs` are the parameter and state operands themselves and the body reads
 // their old values from the out block arguments, so one-shot bufferization
 // updates them in place. Scalars (lr, step, Adam's bias corrections) enter
-// through rank-0 indexing maps (affine_map<(d...) -> ()>).
+// through rank-0 indexing maps (affine_map<(d...) -> ()>). RMSPropUpdate is
+// one such generic too. GlobalNormScale (the clip_grad_norm_ coefficient) is
+// a chain of full reductions into one rank-0 f64 accumulator and a rank-0
+// generic for the coefficient.
 //
 //===----------------------------------------------------------------------===//
 
@@ -321,9 +324,140 @@ struct AdamUpdateLowering : OpConversionPattern<AdamUpdateOp> {
   }
 };
 
+/// torch.optim.RMSprop (single-tensor form), one parameter:
+///   g = grad (+ weight_decay param)
+///   sq = alpha sq + (1 - alpha) g^2
+///   centered: ga = alpha ga + (1 - alpha) g; avg = sqrt(sq - ga^2) + eps
+///   else:     avg = sqrt(sq) + eps
+///   momentum > 0: buf = momentum buf + g / avg; param -= lr buf
+///   else:         param -= lr g / avg
+/// generic ins(grad, lr) outs(param, sq, [buf], [ga]).
+struct RMSPropUpdateLowering : OpConversionPattern<RMSPropUpdateOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(RMSPropUpdateOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto type = cast<RankedTensorType>(adaptor.getParam().getType());
+    Type ft = type.getElementType();
+    int64_t rank = type.getRank();
+    double alpha = op.getAlpha().convertToDouble();
+    double eps = op.getEps().convertToDouble();
+    double wd = op.getWeightDecay().convertToDouble();
+    double momentum = op.getMomentum().convertToDouble();
+    bool hasBuf = static_cast<bool>(adaptor.getMomentumBuffer());
+    bool centered = static_cast<bool>(adaptor.getGradAvg());
+
+    AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
+    AffineMap scalar = AffineMap::get(rank, 0, {}, ctx);
+    SmallVector<Value> ins = {adaptor.getGrad(), adaptor.getLr()};
+    SmallVector<AffineMap> maps = {id, scalar};
+    SmallVector<Value> outs = {adaptor.getParam(), adaptor.getSquareAvg()};
+    if (hasBuf)
+      outs.push_back(adaptor.getMomentumBuffer());
+    if (centered)
+      outs.push_back(adaptor.getGradAvg());
+    maps.append(outs.size(), id);
+    unsigned numIn = ins.size();
+
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, SmallVector<Type>(outs.size(), type), ins, outs, maps,
+        SmallVector<IT>(rank, IT::parallel),
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          Value g = a[0], lr = convertFloat(b, l, a[1], ft);
+          Value p = a[numIn], sq = a[numIn + 1];
+          unsigned next = numIn + 2;
+          Value buf = hasBuf ? a[next++] : Value();
+          Value ga = centered ? a[next++] : Value();
+          if (wd != 0.0)
+            g = arith::AddFOp::create(
+                b, l, g, arith::MulFOp::create(b, l, p, cst(b, l, ft, wd)));
+          Value sq2 = arith::AddFOp::create(
+              b, l, arith::MulFOp::create(b, l, sq, cst(b, l, ft, alpha)),
+              arith::MulFOp::create(b, l, arith::MulFOp::create(b, l, g, g),
+                                    cst(b, l, ft, 1.0 - alpha)));
+          Value var = sq2, ga2;
+          if (centered) {
+            ga2 = arith::AddFOp::create(
+                b, l, arith::MulFOp::create(b, l, ga, cst(b, l, ft, alpha)),
+                arith::MulFOp::create(b, l, g, cst(b, l, ft, 1.0 - alpha)));
+            var = arith::SubFOp::create(b, l, sq2,
+                                        arith::MulFOp::create(b, l, ga2, ga2));
+          }
+          Value avg = arith::AddFOp::create(b, l, math::SqrtOp::create(b, l, var),
+                                            cst(b, l, ft, eps));
+          Value dir = arith::DivFOp::create(b, l, g, avg), buf2;
+          if (hasBuf) {
+            buf2 = arith::AddFOp::create(
+                b, l, arith::MulFOp::create(b, l, buf, cst(b, l, ft, momentum)), dir);
+            dir = buf2;
+          }
+          Value p2 =
+              arith::SubFOp::create(b, l, p, arith::MulFOp::create(b, l, lr, dir));
+          SmallVector<Value> r = {p2, sq2};
+          if (hasBuf)
+            r.push_back(buf2);
+          if (centered)
+            r.push_back(ga2);
+          linalg::YieldOp::create(b, l, r);
+        });
+    rewriter.replaceOp(op, generic.getResults());
+    return success();
+  }
+};
+
+/// torch.nn.utils.clip_grad_norm_'s coefficient: one all-reduction generic
+/// per gradient accumulating sum(g^2) in f64 into the same rank-0 tensor
+/// (each reads the previous one's result as its `outs`), then a rank-0
+/// generic: coef = min(1, max_norm / (sqrt(sum) + 1e-6)) in the gradients'
+/// element type.
+struct GlobalNormScaleLowering : OpConversionPattern<GlobalNormScaleOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(GlobalNormScaleOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto resultType = cast<RankedTensorType>(op.getType());
+    Type f64 = rewriter.getF64Type();
+    double maxNorm = op.getMaxNorm().convertToDouble();
+    Value acc = createFilled(rewriter, loc, RankedTensorType::get({}, f64), 0.0);
+    for (Value g : adaptor.getGrads()) {
+      auto gt = cast<RankedTensorType>(g.getType());
+      int64_t rank = gt.getRank();
+      SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(rank, ctx),
+                                     AffineMap::get(rank, 0, {}, ctx)};
+      acc = linalg::GenericOp::create(
+                rewriter, loc, TypeRange{acc.getType()}, ValueRange{g},
+                ValueRange{acc}, maps, SmallVector<IT>(rank, IT::reduction),
+                [&](OpBuilder &b, Location l, ValueRange a) {
+                  Value x = convertFloat(b, l, a[0], f64);
+                  Value sum = arith::AddFOp::create(
+                      b, l, a[1], arith::MulFOp::create(b, l, x, x));
+                  linalg::YieldOp::create(b, l, sum);
+                })
+                .getResult(0);
+    }
+    Value coef = buildElementwise(
+        rewriter, loc, resultType, ValueRange{acc},
+        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          Value total = math::SqrtOp::create(b, l, a[0]);
+          Value c = arith::DivFOp::create(
+              b, l, cst(b, l, f64, maxNorm),
+              arith::AddFOp::create(b, l, total, cst(b, l, f64, 1e-6)));
+          c = arith::MinimumFOp::create(b, l, c, cst(b, l, f64, 1.0));
+          return convertFloat(b, l, c, resultType.getElementType());
+        });
+    rewriter.replaceOp(op, coef);
+    return success();
+  }
+};
+
 } // namespace
 
 void mlir::dlc::populateOptimizerToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<LearningRateLowering, StepIncrementLowering, SGDUpdateLowering,
-               AdamUpdateLowering>(patterns.getContext());
+               AdamUpdateLowering, RMSPropUpdateLowering, GlobalNormScaleLowering>(
+      patterns.getContext());
 }

@@ -216,3 +216,45 @@ LogicalResult AdamUpdateOp::verify() {
     return failure();
   return checkUpdateResults(*this, getParam().getType(), getVmax() ? 4 : 3);
 }
+
+LogicalResult RMSPropUpdateOp::verify() {
+  double alpha = getAlpha().convertToDouble();
+  double eps = getEps().convertToDouble();
+  double momentum = getMomentum().convertToDouble();
+  if (!(alpha >= 0.0 && alpha < 1.0))
+    return emitOpError("alpha must be in [0, 1), got ") << alpha;
+  if (!(eps > 0.0))
+    return emitOpError("eps must be positive, got ") << eps;
+  if (!(momentum >= 0.0))
+    return emitOpError("momentum must be non-negative, got ") << momentum;
+  bool hasBuffer = static_cast<bool>(getMomentumBuffer());
+  if (hasBuffer != (momentum > 0.0))
+    return emitOpError("a momentum buffer is needed exactly when momentum > 0");
+  bool hasGradAvg = static_cast<bool>(getGradAvg());
+  if (hasGradAvg != getCentered())
+    return emitOpError("a grad_avg operand is needed exactly when centered");
+  if (failed(checkSameType(*this, getParam(),
+                           {getGrad(), getSquareAvg(), getMomentumBuffer(), getGradAvg()})))
+    return failure();
+  return checkUpdateResults(*this, getParam().getType(),
+                            2 + (hasBuffer ? 1 : 0) + (hasGradAvg ? 1 : 0));
+}
+
+LogicalResult GlobalNormScaleOp::verify() {
+  if (getGrads().empty())
+    return emitOpError("expects at least one gradient");
+  if (!(getMaxNorm().convertToDouble() > 0.0))
+    return emitOpError("max_norm must be positive, got ")
+           << getMaxNorm().convertToDouble();
+  auto coefType = cast<RankedTensorType>(getCoef().getType());
+  Type element = cast<RankedTensorType>(getGrads().front().getType()).getElementType();
+  for (Value g : getGrads())
+    if (cast<RankedTensorType>(g.getType()).getElementType() != element)
+      return emitOpError("gradients must have one element type, got ")
+             << element << " and "
+             << cast<RankedTensorType>(g.getType()).getElementType();
+  if (coefType.getRank() != 0 || coefType.getElementType() != element)
+    return emitOpError("result must be a scalar tensor of the gradients' element type ")
+           << element << ", got " << coefType;
+  return success();
+}

@@ -293,4 +293,69 @@ def Dlc_AdamUpdateOp : Dlc_Op<"AdamUpdate", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Dlc_RMSPropUpdateOp : Dlc_Op<"RMSPropUpdate", [Pure, AttrSizedOperandSegments]> {
+  let summary = "One torch.optim.RMSprop update of a parameter";
+  let description = [{
+    With `lr` a scalar (`step`, the number of updates done before this one,
+    is taken for uniformity with the other updates; RMSprop does not use it):
+    g = grad + weight_decay * param;
+    square_avg = alpha * square_avg + (1 - alpha) * g^2;
+    centered: grad_avg = alpha * grad_avg + (1 - alpha) * g,
+              avg = sqrt(square_avg - grad_avg^2) + eps;
+    else:     avg = sqrt(square_avg) + eps;
+    momentum > 0: buf = momentum * buf + g / avg, param -= lr * buf;
+    else:         param -= lr * g / avg.
+    `momentum_buffer` is present exactly when momentum > 0 and `grad_avg`
+    exactly when centered. Results, in torch's state order: param,
+    square_avg, (momentum_buffer), (grad_avg); bufferization writes them in
+    place.
+
+    ```mlir
+    %w2, %sq2, %buf2 = dlc.RMSPropUpdate %w, %g, %sq momentum_buffer %buf, %lr, %step
+        {momentum = 0.9}
+        : (tensor<10xf32>, tensor<10xf32>, tensor<10xf32>, tensor<10xf32>, tensor<f32>, tensor<i64>)
+        -> (tensor<10xf32>, tensor<10xf32>, tensor<10xf32>)
+    ```
+  }];
+  let arguments = (ins Dlc_FloatTensor:$param, Dlc_FloatTensor:$grad,
+                       Dlc_FloatTensor:$square_avg,
+                       Optional<Dlc_FloatTensor>:$momentum_buffer,
+                       Optional<Dlc_FloatTensor>:$grad_avg,
+                       StaticShapeTensorOf<[F32]>:$lr,
+                       StaticShapeTensorOf<[I64]>:$step,
+                       DefaultValuedAttr<F64Attr, "0.99">:$alpha,
+                       DefaultValuedAttr<F64Attr, "1.0e-8">:$eps,
+                       DefaultValuedAttr<F64Attr, "0.0">:$weight_decay,
+                       DefaultValuedAttr<F64Attr, "0.0">:$momentum,
+                       DefaultValuedAttr<BoolAttr, "false">:$centered);
+  let results = (outs Variadic<Dlc_FloatTensor>:$updated);
+  let assemblyFormat = [{
+    $param `,` $grad `,` $square_avg (`momentum_buffer` $momentum_buffer^)?
+    (`grad_avg` $grad_avg^)? `,` $lr `,` $step
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Dlc_GlobalNormScaleOp : Dlc_Op<"GlobalNormScale", [Pure]> {
+  let summary = "The clipping coefficient of torch.nn.utils.clip_grad_norm_";
+  let description = [{
+    total = sqrt(sum over every element g of every operand of g^2);
+    coef = min(1, max_norm / (total + 1e-6)), a scalar of the gradients'
+    element type (the sum is accumulated in f64). Clipping multiplies each
+    gradient by coef (dlc.Mul, broadcasting the scalar), which is what
+    clip_grad_norm_(params, max_norm) does (it multiplies by the clamped
+    coefficient even when it is 1).
+
+    ```mlir
+    %coef = dlc.GlobalNormScale %g1, %g2 {max_norm = 1.0}
+        : (tensor<10x64xf32>, tensor<10xf32>) -> tensor<f32>
+    ```
+  }];
+  let arguments = (ins Variadic<Dlc_FloatTensor>:$grads, F64Attr:$max_norm);
+  let results = (outs StaticShapeTensorOf<[F32, F64]>:$coef);
+  let assemblyFormat = "$grads attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 #endif // DLC_TRAINING_OPS_TD
