@@ -367,6 +367,32 @@ def ref_adam(p, g, m, v, vmax, lr, step, b1, b2, eps, wd, decoupled):
     return p - (lr / bc1) * m / denom, m, v, vmax
 
 
+def ref_rmsprop(p, g, sq, buf, ga, lr, alpha, eps, wd, momentum, centered):
+    """torch.optim.RMSprop (_single_tensor_rmsprop) for one parameter."""
+    p, g, sq = f64(p), f64(g), f64(sq)
+    lr = float(np.float32(lr))
+    if wd:
+        g = g + wd * p
+    sq = sq * alpha + (1 - alpha) * g * g
+    if centered:
+        ga = f64(ga) + (1 - alpha) * (g - f64(ga))   # grad_avg.lerp_(grad, 1 - alpha)
+        avg = np.sqrt(sq - ga * ga) + eps
+    else:
+        avg = np.sqrt(sq) + eps
+    if momentum > 0:
+        buf = f64(buf) * momentum + g / avg
+        p = p - lr * buf
+    else:
+        p = p - lr * g / avg
+    return p, sq, buf, ga
+
+
+def ref_clip_coef(grads, max_norm):
+    """torch.nn.utils.clip_grad_norm_'s clamped coefficient."""
+    total = math.sqrt(sum(float(np.sum(f64(g) ** 2)) for g in grads))
+    return min(1.0, max_norm / (total + 1e-6))
+
+
 def optim(workdir, driver):
     rng = np.random.default_rng(3)
     shape = (4, 5)
@@ -453,6 +479,90 @@ def optim(workdir, driver):
                 ok &= T.check(label + " vmax", out[3], rvm)
                 vm = out[3]
             p, m, v = out[0], out[1], out[2]
+
+    rms_cfgs = [dict(alpha=0.99, eps=1e-8, wd=0.0, momentum=0.0, centered=False),
+                dict(alpha=0.9, eps=1e-6, wd=0.0, momentum=0.0, centered=True),
+                dict(alpha=0.95, eps=1e-8, wd=0.0, momentum=0.9, centered=False),
+                dict(alpha=0.99, eps=1e-8, wd=0.05, momentum=0.0, centered=False),
+                dict(alpha=0.8, eps=1e-7, wd=0.01, momentum=0.5, centered=True)]
+    for i, cfg in enumerate(rms_cfgs):
+        f = Fn("rmsprop%d" % i)
+        pa, ga, sqa = f.arg("p", p0), f.arg("g", p0), f.arg("sq", p0)
+        has_buf, cen = cfg["momentum"] > 0, cfg["centered"]
+        ba = f.arg("b", p0) if has_buf else None
+        gaa = f.arg("ga", p0) if cen else None
+        la, sa = f.arg("lr", np.float32(0)), f.arg("step", np.int64(0))
+        attrs = "{alpha = %.17e, eps = %.17e, weight_decay = %.17e, momentum = %.17e, centered = %s}" % (
+            cfg["alpha"], cfg["eps"], cfg["wd"], cfg["momentum"], "true" if cen else "false")
+        ops = "%s, %s, %s%s%s, %s, %s" % (pa, ga, sqa,
+                                          (" momentum_buffer " + ba) if has_buf else "",
+                                          (" grad_avg " + gaa) if cen else "", la, sa)
+        n = 2 + int(has_buf) + int(cen)
+        types = [t] * (n + 1) + ["tensor<f32>", "tensor<i64>"]
+        f.op("dlc.RMSPropUpdate %s %s : (%s) -> (%s)" % (ops, attrs, ", ".join(types),
+                                                        ", ".join([t] * n)),
+             shape, np.float32, count=n)
+        f.build(workdir, driver)
+        p = p0
+        sq = np.zeros(shape, np.float32)
+        buf = np.zeros(shape, np.float32)
+        gav = np.zeros(shape, np.float32)
+        for step in range(3):
+            out = f.run({"p": p, "g": grads_[step], "sq": sq, "b": buf, "ga": gav,
+                         "lr": lrs[step], "step": np.int64(step)})
+            rp, rsq, rb, rga = ref_rmsprop(p, grads_[step], sq, buf, gav, lrs[step],
+                                           cfg["alpha"], cfg["eps"], cfg["wd"],
+                                           cfg["momentum"], cen)
+            label = "rmsprop %s step %d" % (cfg, step)
+            ok &= T.check(label + " param", out[0], rp)
+            ok &= T.check(label + " square_avg", out[1], rsq)
+            k = 2
+            if has_buf:
+                ok &= T.check(label + " momentum_buffer", out[k], rb)
+                buf = out[k]
+                k += 1
+            if cen:
+                ok &= T.check(label + " grad_avg", out[k], rga)
+                gav = out[k]
+            p, sq = out[0], out[1]
+
+    # Global norm clipping: GlobalNormScale over three gradients of different
+    # ranks, then each scaled by dlc.Mul (as dlc-insert-optimizer emits it).
+    # The global norm is about 4.5 (x1: max_norm 1 and 0.5 clip, 100 does not)
+    # and 0.045 (x0.01: none clips).
+    ga0 = rng.standard_normal((4, 5)).astype(np.float32)
+    gb0 = rng.standard_normal((5,)).astype(np.float32)
+    gc0 = np.float32(rng.standard_normal())
+    for dt in (np.float32, np.float64):
+        f = Fn("clip_%s" % MLIR_DT[np.dtype(dt)])
+        args = [f.arg("a", ga0.astype(dt)), f.arg("b", gb0.astype(dt)),
+                f.arg("c", np.asarray(gc0, dt))]
+        tys = [ty((4, 5), dt), ty((5,), dt), ty((), dt)]
+        st = ty((), dt)
+        coefs = []
+        for max_norm in (1.0, 0.5, 100.0):
+            (c,) = f.op("dlc.GlobalNormScale %s {max_norm = %.17e} : (%s) -> %s"
+                        % (", ".join(args), max_norm, ", ".join(tys), st), (), dt)
+            coefs.append((max_norm, c))
+        # scale by the first coefficient
+        for a, tt, shp in zip(args, tys, [(4, 5), (5,), ()]):
+            f.op("dlc.Mul %s, %s : (%s, %s) -> %s" % (a, coefs[0][1], tt, st, tt), shp, dt)
+        f.build(workdir, driver)
+        for scale in (1.0, 0.01):
+            gs = [ga0.astype(dt) * dt(scale), gb0.astype(dt) * dt(scale),
+                  np.asarray(gc0, dt) * dt(scale)]
+            out = f.run({"a": gs[0], "b": gs[1], "c": gs[2]})
+            total = math.sqrt(sum(float(np.sum(f64(g) ** 2)) for g in gs))
+            for j, (max_norm, _) in enumerate(coefs):
+                want = ref_clip_coef(gs, max_norm)
+                label = "clip %s norm %.4g max_norm %g (%s)" % (
+                    MLIR_DT[np.dtype(dt)], total, max_norm,
+                    "clips" if want < 1 else "no clipping")
+                ok &= T.check(label + " coef", out[j], want)
+            c0 = ref_clip_coef(gs, 1.0)
+            for j, g in enumerate(gs):
+                ok &= T.check("clip %s norm %.4g scaled grad %d" % (
+                    MLIR_DT[np.dtype(dt)], total, j), out[3 + j], f64(g) * c0)
     return ok
 
 
