@@ -1,6 +1,7 @@
 // dlc-insert-optimizer: state arguments after the parameters, one update op
 // per trainable parameter after the backward graph, the step incremented,
-// updated parameters and state returned before the loss.
+// updated parameters and state returned before the loss; RMSprop state;
+// clip_grad_norm as GlobalNormScale and Mul before the updates.
 // RUN: dlc-opt %s -dlc-insert-optimizer -split-input-file -verify-diagnostics | FileCheck %s
 
 // Adam with amsgrad: m, v, vmax per trainable parameter, in parameter order;
@@ -60,6 +61,81 @@ func.func @adamw(%w: tensor<3xf32>, %x: tensor<3xf32>, %g: tensor<3xf32>) -> (te
 func.func @unknown(%w: tensor<3xf32>, %g: tensor<3xf32>) -> (tensor<f32>, tensor<3xf32>)
     attributes {dlc.train_step, dlc.trainable = [true], dlc.num_params = 1 : i64,
                 dlc.param_names = ["w"], dlc.optimizer = {kind = "lbfgs", learning_rate = 0.1 : f64}} {
+  %l = dlc.MeanSquaredError %w, %w : (tensor<3xf32>, tensor<3xf32>) -> tensor<f32>
+  return %l, %g : tensor<f32>, tensor<3xf32>
+}
+
+// -----
+
+// RMSprop, centered with momentum: square_avg, momentum_buffer, grad_avg per
+// trainable parameter (torch's state order), attributes with torch's defaults
+// filled in.
+// CHECK-LABEL: func.func @rmsprop
+// CHECK-SAME: (%[[W:arg[0-9]+]]: tensor<3xf32>,
+// CHECK-SAME: %[[SQ:arg[0-9]+]]: tensor<3xf32> {bufferization.writable = true},
+// CHECK-SAME: %[[BUF:arg[0-9]+]]: tensor<3xf32> {bufferization.writable = true},
+// CHECK-SAME: %[[GA:arg[0-9]+]]: tensor<3xf32> {bufferization.writable = true},
+// CHECK-SAME: %[[STEP:arg[0-9]+]]: tensor<i64> {bufferization.writable = true},
+// CHECK-SAME: %[[X:arg[0-9]+]]: tensor<3xf32>, %[[G:arg[0-9]+]]: tensor<3xf32>)
+// CHECK-SAME: -> (tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<i64>, tensor<f32>)
+// CHECK-SAME: dlc.state_names = ["w.square_avg", "w.momentum_buffer", "w.grad_avg", "optimizer.step"]
+// CHECK: %[[LR:.*]] = dlc.LearningRate %[[STEP]]
+// CHECK-NOT: dlc.GlobalNormScale
+// CHECK: %[[U:.*]]:4 = dlc.RMSPropUpdate %[[W]], %[[G]], %[[SQ]] momentum_buffer %[[BUF]] grad_avg %[[GA]], %[[LR]], %[[STEP]] {alpha = 9.000000e-01 : f64, centered = true, momentum = 5.000000e-01 : f64}
+// CHECK: %[[NEXT:.*]] = dlc.StepIncrement %[[STEP]]
+// CHECK: return %[[U]]#0, %[[U]]#1, %[[U]]#2, %[[U]]#3, %[[NEXT]], %{{.*}} :
+func.func @rmsprop(%w: tensor<3xf32>, %x: tensor<3xf32>, %g: tensor<3xf32>) -> (tensor<f32>, tensor<3xf32>)
+    attributes {dlc.train_step, dlc.trainable = [true, false], dlc.num_params = 1 : i64,
+                dlc.param_names = ["w"],
+                dlc.optimizer = {kind = "rmsprop", learning_rate = 1.0e-2 : f64, alpha = 0.9 : f64,
+                                 momentum = 0.5 : f64, centered = true}} {
+  %l = dlc.MeanSquaredError %w, %x : (tensor<3xf32>, tensor<3xf32>) -> tensor<f32>
+  return %l, %g : tensor<f32>, tensor<3xf32>
+}
+
+// -----
+
+// Plain RMSprop: square_avg only.
+// CHECK-LABEL: func.func @rmsprop_plain
+// CHECK-SAME: dlc.state_names = ["w.square_avg", "optimizer.step"]
+// CHECK: %{{.*}}:2 = dlc.RMSPropUpdate %arg0, %arg4, %arg1, %{{.*}}, %arg2 {weight_decay = 1.000000e-03 : f64}
+func.func @rmsprop_plain(%w: tensor<3xf32>, %x: tensor<3xf32>, %g: tensor<3xf32>) -> (tensor<f32>, tensor<3xf32>)
+    attributes {dlc.train_step, dlc.trainable = [true, false], dlc.num_params = 1 : i64,
+                dlc.param_names = ["w"],
+                dlc.optimizer = {kind = "rmsprop", learning_rate = 1.0e-2 : f64, weight_decay = 1.0e-3 : f64}} {
+  %l = dlc.MeanSquaredError %w, %x : (tensor<3xf32>, tensor<3xf32>) -> tensor<f32>
+  return %l, %g : tensor<f32>, tensor<3xf32>
+}
+
+// -----
+
+// clip_grad_norm: one GlobalNormScale over every trainable gradient (not the
+// frozen %f's), each gradient scaled by it before the first update, and the
+// updates use the scaled gradients.
+// CHECK-LABEL: func.func @clip
+// CHECK-SAME: (%[[W:arg[0-9]+]]: tensor<3xf32>, %[[F:arg[0-9]+]]: tensor<2xf32>, %[[B:arg[0-9]+]]: tensor<2x3xf32>,
+// CHECK-SAME: %[[STEP:arg[0-9]+]]: tensor<i64> {bufferization.writable = true},
+// CHECK-SAME: %[[X:arg[0-9]+]]: tensor<3xf32>, %[[GW:arg[0-9]+]]: tensor<3xf32>, %[[GB:arg[0-9]+]]: tensor<2x3xf32>)
+// CHECK: %[[LR:.*]] = dlc.LearningRate %[[STEP]]
+// CHECK: %[[C:.*]] = dlc.GlobalNormScale %[[GW]], %[[GB]] {max_norm = 5.000000e-01 : f64} : (tensor<3xf32>, tensor<2x3xf32>) -> tensor<f32>
+// CHECK: %[[SW:.*]] = dlc.Mul %[[GW]], %[[C]] : (tensor<3xf32>, tensor<f32>) -> tensor<3xf32>
+// CHECK: %[[SB:.*]] = dlc.Mul %[[GB]], %[[C]] : (tensor<2x3xf32>, tensor<f32>) -> tensor<2x3xf32>
+// CHECK: dlc.SGDUpdate %[[W]], %[[SW]], %[[LR]], %[[STEP]]
+// CHECK: dlc.SGDUpdate %[[B]], %[[SB]], %[[LR]], %[[STEP]]
+func.func @clip(%w: tensor<3xf32>, %f: tensor<2xf32>, %b: tensor<2x3xf32>, %x: tensor<3xf32>, %gw: tensor<3xf32>, %gb: tensor<2x3xf32>) -> (tensor<f32>, tensor<3xf32>, tensor<2x3xf32>)
+    attributes {dlc.train_step, dlc.trainable = [true, false, true, false], dlc.num_params = 3 : i64,
+                dlc.param_names = ["w", "f", "b"],
+                dlc.optimizer = {kind = "sgd", learning_rate = 0.1 : f64, clip_grad_norm = 0.5 : f64}} {
+  %l = dlc.MeanSquaredError %w, %x : (tensor<3xf32>, tensor<3xf32>) -> tensor<f32>
+  return %l, %gw, %gb : tensor<f32>, tensor<3xf32>, tensor<2x3xf32>
+}
+
+// -----
+
+// expected-error @+1 {{clip_grad_norm must be a positive number, got 0.000000e+00 : f64}}
+func.func @bad_clip(%w: tensor<3xf32>, %g: tensor<3xf32>) -> (tensor<f32>, tensor<3xf32>)
+    attributes {dlc.train_step, dlc.trainable = [true], dlc.num_params = 1 : i64,
+                dlc.param_names = ["w"], dlc.optimizer = {kind = "sgd", learning_rate = 0.1 : f64, clip_grad_norm = 0.0 : f64}} {
   %l = dlc.MeanSquaredError %w, %w : (tensor<3xf32>, tensor<3xf32>) -> tensor<f32>
   return %l, %g : tensor<f32>, tensor<3xf32>
 }
