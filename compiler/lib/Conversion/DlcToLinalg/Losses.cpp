@@ -1,7 +1,10 @@
 //===- Losses.cpp - dlc losses and metrics to linalg ----------------------===//
 //
 // SoftmaxCrossEntropyLoss (torch.nn.functional.cross_entropy with integer
-// labels), its gradient, MeanSquaredError and Accuracy.
+// labels), its gradient, MeanSquaredError, BinaryCrossEntropy (and its
+// gradient), BinaryCrossEntropyWithLogits, FocalLoss (and its gradient) and
+// Accuracy. The binary losses are elementwise generics (a reduction generic
+// for mean/sum); FocalLoss shares the row statistics of cross entropy.
 //
 // Cross entropy of scores s [N, C], labels l [N], smoothing eps:
 //   m_n   = max_c s_nc                                  (reduction from -inf)
@@ -24,6 +27,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Transforms/DialectConversion.h"
 
+#include <cmath>
 #include <limits>
 
 using namespace mlir;
@@ -397,10 +401,363 @@ struct AccuracyLowering : OpConversionPattern<AccuracyOp> {
   }
 };
 
+//===----------------------------------------------------------------------===//
+// BinaryCrossEntropy, BinaryCrossEntropyWithLogits, FocalLoss
+//===----------------------------------------------------------------------===//
+
+/// An elementwise loss `fn` over inputs of one shape, reduced per `reduction`:
+/// `none` is one parallel generic; `sum` one all-reduction generic into a
+/// rank-0 tensor; `mean` that sum divided by the element count.
+Value reduceElementwiseLoss(ConversionPatternRewriter &rewriter, Location loc,
+                            StringRef reduction, RankedTensorType resultType,
+                            ValueRange inputs, ScalarFn fn) {
+  if (reduction == "none")
+    return buildElementwise(rewriter, loc, resultType, inputs, fn);
+  MLIRContext *ctx = rewriter.getContext();
+  auto type = cast<RankedTensorType>(inputs[0].getType());
+  int64_t rank = type.getRank();
+  Type ft = type.getElementType();
+  AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
+  AffineMap scalar = AffineMap::get(rank, 0, {}, ctx);
+  SmallVector<AffineMap> maps(inputs.size(), id);
+  maps.push_back(scalar);
+  Value result =
+      linalg::GenericOp::create(
+          rewriter, loc, TypeRange{resultType}, inputs,
+          ValueRange{createFilled(rewriter, loc, resultType, 0.0)}, maps,
+          SmallVector<IT>(rank, IT::reduction),
+          [&](OpBuilder &b, Location l, ValueRange a) {
+            Value v = fn(b, l, a.drop_back());
+            linalg::YieldOp::create(b, l, Value(arith::AddFOp::create(b, l, a.back(), v)));
+          })
+          .getResult(0);
+  if (reduction == "mean") {
+    double count = double(type.getNumElements());
+    result = buildElementwise(rewriter, loc, resultType, ValueRange{result},
+                              [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                                return arith::DivFOp::create(b, l, a[0],
+                                                             cst(b, l, ft, count));
+                              });
+  }
+  return result;
+}
+
+/// max(log(x), -100) and max(log1p(-x), -100): torch's clamped logs.
+Value clampedLog(OpBuilder &b, Location l, Value logValue) {
+  return arith::MaximumFOp::create(b, l, logValue,
+                                   cst(b, l, logValue.getType(), -100.0));
+}
+
+// -(t max(log p, -100) + (1 - t) max(log1p(-p), -100))
+struct BinaryCrossEntropyLowering : OpConversionPattern<BinaryCrossEntropyOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(BinaryCrossEntropyOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType = cast<RankedTensorType>(op.getType());
+    Value result = reduceElementwiseLoss(
+        rewriter, op.getLoc(), op.getReduction(), resultType,
+        ValueRange{adaptor.getPrediction(), adaptor.getTarget()},
+        [](OpBuilder &b, Location l, ValueRange a) -> Value {
+          Value p = a[0], t = a[1];
+          Type ft = p.getType();
+          Value logP = clampedLog(b, l, math::LogOp::create(b, l, p));
+          Value log1mP = clampedLog(
+              b, l, math::Log1pOp::create(b, l, arith::NegFOp::create(b, l, p)));
+          Value oneMinusT = arith::SubFOp::create(b, l, cst(b, l, ft, 1.0), t);
+          Value sum = arith::AddFOp::create(b, l, arith::MulFOp::create(b, l, t, logP),
+                                            arith::MulFOp::create(b, l, oneMinusT, log1mP));
+          return arith::NegFOp::create(b, l, sum);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+// dp = dl k (p - t) / max(p (1 - p), 1e-12); dt = dl k (log1p(-p) - log p).
+struct BinaryCrossEntropyGradLowering
+    : OpConversionPattern<BinaryCrossEntropyGradOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(BinaryCrossEntropyGradOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(op.getType());
+    double k = op.getReduction() == "mean" ? 1.0 / double(type.getNumElements()) : 1.0;
+    bool wrtTarget = op.getWrtTarget();
+    Value result = buildElementwise(
+        rewriter, op.getLoc(), type,
+        ValueRange{adaptor.getDloss(), adaptor.getPrediction(), adaptor.getTarget()},
+        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          Value dl = a[0], p = a[1], t = a[2];
+          Type ft = p.getType();
+          Value g;
+          if (wrtTarget) {
+            g = arith::SubFOp::create(
+                b, l, math::Log1pOp::create(b, l, arith::NegFOp::create(b, l, p)),
+                math::LogOp::create(b, l, p));
+          } else {
+            Value var = arith::MulFOp::create(
+                b, l, p, arith::SubFOp::create(b, l, cst(b, l, ft, 1.0), p));
+            Value denom = arith::MaximumFOp::create(b, l, var, cst(b, l, ft, 1e-12));
+            g = arith::DivFOp::create(b, l, arith::SubFOp::create(b, l, p, t), denom);
+          }
+          g = arith::MulFOp::create(b, l, dl, g);
+          if (k != 1.0)
+            g = arith::MulFOp::create(b, l, g, cst(b, l, ft, k));
+          return g;
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+// max(x, 0) - x t + log1p(exp(-|x|))
+struct BinaryCrossEntropyWithLogitsLowering
+    : OpConversionPattern<BinaryCrossEntropyWithLogitsOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(BinaryCrossEntropyWithLogitsOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType = cast<RankedTensorType>(op.getType());
+    Value result = reduceElementwiseLoss(
+        rewriter, op.getLoc(), op.getReduction(), resultType,
+        ValueRange{adaptor.getLogits(), adaptor.getTarget()},
+        [](OpBuilder &b, Location l, ValueRange a) -> Value {
+          Value x = a[0], t = a[1];
+          Type ft = x.getType();
+          Value relu = arith::MaximumFOp::create(b, l, x, cst(b, l, ft, 0.0));
+          Value negAbs = arith::NegFOp::create(b, l, math::AbsFOp::create(b, l, x));
+          Value softplus = math::Log1pOp::create(b, l, math::ExpOp::create(b, l, negAbs));
+          return arith::AddFOp::create(
+              b, l, arith::SubFOp::create(b, l, relu, arith::MulFOp::create(b, l, x, t)),
+              softplus);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// x^e for a constant e >= 0: repeated products for small integers (exact
+/// for the common gamma = 2), else math.powf.
+Value powConst(OpBuilder &b, Location l, Value x, double e) {
+  Type ft = x.getType();
+  if (e == std::floor(e) && e >= 0 && e <= 4) {
+    Value r = cst(b, l, ft, 1.0);
+    for (int i = 0; i < int(e); ++i)
+      r = i == 0 ? x : Value(arith::MulFOp::create(b, l, r, x));
+    return r;
+  }
+  return math::PowFOp::create(b, l, x, cst(b, l, ft, e));
+}
+
+/// Row statistics of focal loss over scores [N, C]: max m_n (separately),
+/// then e_n = sum_c exp(s_nc - m_n), the label's score s_n,label and (with
+/// alpha) the label's weight, in one reduction generic.
+struct FocalStats {
+  Value max, sumExp, picked, weight; // weight null without alpha
+};
+
+FocalStats focalStats(ConversionPatternRewriter &rewriter, Location loc,
+                      Value scores, Value labels, std::optional<ArrayRef<double>> alpha) {
+  MLIRContext *ctx = rewriter.getContext();
+  auto sType = cast<RankedTensorType>(scores.getType());
+  Type ft = sType.getElementType();
+  int64_t n = sType.getDimSize(0), numClasses = sType.getDimSize(1);
+  auto rowType = RankedTensorType::get({n}, ft);
+  AffineMap id2 = AffineMap::getMultiDimIdentityMap(2, ctx);
+  AffineMap row2 = AffineMap::get(2, 0, {getAffineDimExpr(0, ctx)}, ctx);
+  AffineMap col2 = AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx);
+  Value max = rowMax(rewriter, loc, scores);
+  SmallVector<Value> ins = {scores, labels, max};
+  SmallVector<AffineMap> maps = {id2, row2, row2};
+  if (alpha) {
+    auto alphaType = RankedTensorType::get({numClasses}, ft);
+    SmallVector<Attribute> values;
+    for (double w : *alpha)
+      values.push_back(rewriter.getFloatAttr(ft, w));
+    ins.push_back(arith::ConstantOp::create(
+        rewriter, loc, DenseElementsAttr::get(alphaType, values)));
+    maps.push_back(col2);
+  }
+  unsigned numIns = ins.size();
+  SmallVector<Value> inits = {createFilled(rewriter, loc, rowType, 0.0),
+                              createFilled(rewriter, loc, rowType, 0.0)};
+  if (alpha)
+    inits.push_back(createFilled(rewriter, loc, rowType, 0.0));
+  maps.append(inits.size(), row2);
+  SmallVector<Type> types(inits.size(), rowType);
+  auto sums = linalg::GenericOp::create(
+      rewriter, loc, types, ins, inits, maps, ArrayRef<IT>{IT::parallel, IT::reduction},
+      [&](OpBuilder &b, Location l, ValueRange a) {
+        Value s = a[0], m = a[2];
+        Value hit = isLabel(b, l, a[1]);
+        Value zero = cst(b, l, ft, 0.0);
+        Value e = math::ExpOp::create(b, l, arith::SubFOp::create(b, l, s, m));
+        SmallVector<Value> out = {
+            arith::AddFOp::create(b, l, a[numIns], e),
+            arith::AddFOp::create(b, l, a[numIns + 1],
+                                  arith::SelectOp::create(b, l, hit, s, zero))};
+        if (alpha)
+          out.push_back(arith::AddFOp::create(
+              b, l, a[numIns + 2], arith::SelectOp::create(b, l, hit, a[3], zero)));
+        linalg::YieldOp::create(b, l, out);
+      });
+  return {max, sums.getResult(0), sums.getResult(1),
+          alpha ? sums.getResult(2) : Value()};
+}
+
+/// log p_t = s_label - m - log e, and 1 - p_t = -expm1(log p_t).
+std::pair<Value, Value> focalLogPt(OpBuilder &b, Location l, Value m, Value e,
+                                   Value picked) {
+  Value logPt = arith::SubFOp::create(
+      b, l, arith::SubFOp::create(b, l, picked, m), math::LogOp::create(b, l, e));
+  Value oneMinusPt = arith::NegFOp::create(b, l, math::ExpM1Op::create(b, l, logPt));
+  return {logPt, oneMinusPt};
+}
+
+// loss_n = -alpha_label (1 - p_t)^gamma log p_t, reduced over N.
+struct FocalLossLowering : OpConversionPattern<FocalLossOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(FocalLossOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto sType = cast<RankedTensorType>(adaptor.getScores().getType());
+    Type ft = sType.getElementType();
+    int64_t n = sType.getDimSize(0);
+    double gamma = op.getGamma().convertToDouble();
+    StringRef reduction = op.getReduction();
+    FocalStats st = focalStats(rewriter, loc, adaptor.getScores(), adaptor.getLabels(),
+                               op.getAlpha());
+    SmallVector<Value> perSample = {st.max, st.sumExp, st.picked};
+    if (st.weight)
+      perSample.push_back(st.weight);
+    unsigned numIn = perSample.size();
+    auto sampleLoss = [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+      auto [logPt, oneMinusPt] = focalLogPt(b, l, a[0], a[1], a[2]);
+      Value loss = arith::NegFOp::create(b, l, logPt);
+      if (gamma != 0.0)
+        loss = arith::MulFOp::create(b, l, powConst(b, l, oneMinusPt, gamma), loss);
+      if (numIn == 4)
+        loss = arith::MulFOp::create(b, l, a[3], loss);
+      return loss;
+    };
+    auto rowType = RankedTensorType::get({n}, ft);
+    auto scalarType = RankedTensorType::get({}, ft);
+    AffineMap id1 = AffineMap::getMultiDimIdentityMap(1, ctx);
+    AffineMap scalar1 = AffineMap::get(1, 0, {}, ctx);
+    Value result;
+    if (reduction == "none") {
+      result = buildElementwise(rewriter, loc, rowType, perSample, sampleLoss);
+    } else {
+      SmallVector<AffineMap> maps(numIn, id1);
+      maps.push_back(scalar1);
+      result = linalg::GenericOp::create(
+                   rewriter, loc, TypeRange{scalarType}, perSample,
+                   ValueRange{createFilled(rewriter, loc, scalarType, 0.0)}, maps,
+                   ArrayRef<IT>{IT::reduction},
+                   [&](OpBuilder &b, Location l, ValueRange a) {
+                     linalg::YieldOp::create(
+                         b, l,
+                         Value(arith::AddFOp::create(b, l, a[numIn],
+                                                     sampleLoss(b, l, a.drop_back()))));
+                   })
+                   .getResult(0);
+      if (reduction == "mean")
+        result = buildElementwise(
+            rewriter, loc, scalarType, ValueRange{result},
+            [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+              return arith::DivFOp::create(b, l, a[0], cst(b, l, ft, double(n)));
+            });
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+// dscores_nc = dloss_n k alpha_label F_n (p_c - [c == label]) with
+// F_n = (1 - p_t)^gamma - gamma p_t (1 - p_t)^(gamma - 1) log p_t
+// (the second term 0 where 1 - p_t = 0): a parallel [N] generic for
+// F_n alpha_label, then a parallel [N, C] generic.
+struct FocalLossGradLowering : OpConversionPattern<FocalLossGradOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(FocalLossGradOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Value scores = adaptor.getScores(), labels = adaptor.getLabels();
+    auto sType = cast<RankedTensorType>(scores.getType());
+    Type ft = sType.getElementType();
+    int64_t n = sType.getDimSize(0);
+    double gamma = op.getGamma().convertToDouble();
+    StringRef reduction = op.getReduction();
+    double k = reduction == "mean" ? 1.0 / double(n) : 1.0;
+    FocalStats st = focalStats(rewriter, loc, scores, labels, op.getAlpha());
+    auto rowType = RankedTensorType::get({n}, ft);
+
+    SmallVector<Value> rowIns = {st.max, st.sumExp, st.picked};
+    if (st.weight)
+      rowIns.push_back(st.weight);
+    Value factor = buildElementwise(
+        rewriter, loc, rowType, rowIns,
+        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          auto [logPt, u] = focalLogPt(b, l, a[0], a[1], a[2]);
+          Value f = cst(b, l, ft, 1.0);
+          if (gamma != 0.0) {
+            Value pt = math::ExpOp::create(b, l, logPt);
+            Value term = arith::MulFOp::create(
+                b, l,
+                arith::MulFOp::create(b, l, cst(b, l, ft, gamma),
+                                      arith::MulFOp::create(b, l, pt, logPt)),
+                powConst(b, l, u, gamma - 1.0));
+            Value positive = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, u,
+                                                   cst(b, l, ft, 0.0));
+            term = arith::SelectOp::create(b, l, positive, term, cst(b, l, ft, 0.0));
+            f = arith::SubFOp::create(b, l, powConst(b, l, u, gamma), term);
+          }
+          if (a.size() == 4)
+            f = arith::MulFOp::create(b, l, f, a[3]);
+          if (k != 1.0)
+            f = arith::MulFOp::create(b, l, f, cst(b, l, ft, k));
+          return f;
+        });
+
+    AffineMap id2 = AffineMap::getMultiDimIdentityMap(2, ctx);
+    AffineMap row2 = AffineMap::get(2, 0, {getAffineDimExpr(0, ctx)}, ctx);
+    AffineMap scalar2 = AffineMap::get(2, 0, {}, ctx);
+    Value result =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{sType},
+            ValueRange{scores, labels, st.max, st.sumExp, factor, adaptor.getDloss()},
+            ValueRange{createEmpty(rewriter, loc, sType)},
+            ArrayRef<AffineMap>{id2, row2, row2, row2, row2,
+                                reduction == "none" ? row2 : scalar2, id2},
+            ArrayRef<IT>{IT::parallel, IT::parallel},
+            [&](OpBuilder &b, Location l, ValueRange a) {
+              Value s = a[0], label = a[1], m = a[2], e = a[3], f = a[4], dl = a[5];
+              Value p = arith::DivFOp::create(
+                  b, l, math::ExpOp::create(b, l, arith::SubFOp::create(b, l, s, m)), e);
+              Value q = arith::SelectOp::create(b, l, isLabel(b, l, label),
+                                                cst(b, l, ft, 1.0), cst(b, l, ft, 0.0));
+              Value g = arith::MulFOp::create(
+                  b, l, arith::MulFOp::create(b, l, dl, f),
+                  arith::SubFOp::create(b, l, p, q));
+              linalg::YieldOp::create(b, l, g);
+            })
+            .getResult(0);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 } // namespace
 
 void mlir::dlc::populateLossToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<SoftmaxCrossEntropyLossLowering,
                SoftmaxCrossEntropyLossGradLowering, MeanSquaredErrorLowering,
-               AccuracyLowering>(patterns.getContext());
+               AccuracyLowering, BinaryCrossEntropyLowering,
+               BinaryCrossEntropyGradLowering, BinaryCrossEntropyWithLogitsLowering,
+               FocalLossLowering, FocalLossGradLowering>(patterns.getContext());
 }

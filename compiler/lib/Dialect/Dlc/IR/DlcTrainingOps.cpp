@@ -152,6 +152,115 @@ LogicalResult MeanSquaredErrorOp::inferReturnTypes(
   return success();
 }
 
+/// Elementwise binary losses: input and target of one type; the result is
+/// that type for `none`, else a scalar.
+static LogicalResult inferElementwiseLoss(std::optional<Location> loc,
+                                          StringRef reduction, Value input,
+                                          Value target, StringRef inputName,
+                                          SmallVectorImpl<Type> &results) {
+  if (failed(checkReduction(loc, reduction)))
+    return failure();
+  RankedTensorType p = rankedType(input), t = rankedType(target);
+  if (p != t)
+    return emitOptionalError(loc, inputName, " and target differ: ", p, " and ", t);
+  results.push_back(reduction == "none"
+                        ? p
+                        : RankedTensorType::get({}, p.getElementType()));
+  return success();
+}
+
+/// dloss of a loss over `input`: a scalar, or `input`'s shape for `none`.
+static LogicalResult checkDloss(std::optional<Location> loc, StringRef reduction,
+                                Value dloss, ArrayRef<int64_t> noneShape) {
+  RankedTensorType d = rankedType(dloss);
+  bool ok = reduction == "none" ? d.getShape() == noneShape : d.getRank() == 0;
+  if (!ok)
+    return emitOptionalError(loc, "dloss of shape ", formatShape(d.getShape()),
+                             " does not match reduction \"", reduction, "\"");
+  return success();
+}
+
+LogicalResult BinaryCrossEntropyOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &results) {
+  return inferElementwiseLoss(loc, reductionOr(adaptor.getReductionAttr()),
+                              adaptor.getPrediction(), adaptor.getTarget(),
+                              "prediction", results);
+}
+
+LogicalResult BinaryCrossEntropyGradOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &results) {
+  StringRef reduction = reductionOr(adaptor.getReductionAttr());
+  SmallVector<Type> lossType;
+  if (failed(inferElementwiseLoss(loc, reduction, adaptor.getPrediction(),
+                                  adaptor.getTarget(), "prediction", lossType)))
+    return failure();
+  RankedTensorType p = rankedType(adaptor.getPrediction());
+  if (failed(checkDloss(loc, reduction, adaptor.getDloss(), p.getShape())))
+    return failure();
+  results.push_back(p);
+  return success();
+}
+
+LogicalResult BinaryCrossEntropyWithLogitsOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &results) {
+  return inferElementwiseLoss(loc, reductionOr(adaptor.getReductionAttr()),
+                              adaptor.getLogits(), adaptor.getTarget(), "logits",
+                              results);
+}
+
+/// FocalLoss and its gradient: reduction, scores [N, C] and labels [N],
+/// gamma >= 0, alpha (when given) with C weights.
+static LogicalResult checkFocal(std::optional<Location> loc, StringRef reduction,
+                                Value scores, Value labels, FloatAttr gamma,
+                                DenseF64ArrayAttr alpha) {
+  if (failed(checkReduction(loc, reduction)) ||
+      failed(checkScoresAndLabels(loc, scores, labels)))
+    return failure();
+  double g = gamma ? gamma.getValueAsDouble() : 2.0;
+  if (!(g >= 0.0))
+    return emitOptionalError(loc, "gamma must be non-negative, got ", g);
+  RankedTensorType s = rankedType(scores);
+  if (alpha && static_cast<int64_t>(alpha.size()) != s.getDimSize(1))
+    return emitOptionalError(loc, "alpha has ", alpha.size(),
+                             " weights, but scores ", formatShape(s.getShape()),
+                             " have ", s.getDimSize(1), " classes");
+  return success();
+}
+
+LogicalResult FocalLossOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &results) {
+  StringRef reduction = reductionOr(adaptor.getReductionAttr());
+  if (failed(checkFocal(loc, reduction, adaptor.getScores(), adaptor.getLabels(),
+                        adaptor.getGammaAttr(), adaptor.getAlphaAttr())))
+    return failure();
+  RankedTensorType s = rankedType(adaptor.getScores());
+  SmallVector<int64_t> shape;
+  if (reduction == "none")
+    shape.push_back(s.getDimSize(0));
+  results.push_back(RankedTensorType::get(shape, s.getElementType()));
+  return success();
+}
+
+LogicalResult FocalLossGradOp::inferReturnTypes(MLIRContext *,
+                                                std::optional<Location> loc,
+                                                Adaptor adaptor,
+                                                SmallVectorImpl<Type> &results) {
+  StringRef reduction = reductionOr(adaptor.getReductionAttr());
+  if (failed(checkFocal(loc, reduction, adaptor.getScores(), adaptor.getLabels(),
+                        adaptor.getGammaAttr(), adaptor.getAlphaAttr())))
+    return failure();
+  RankedTensorType s = rankedType(adaptor.getScores());
+  if (failed(checkDloss(loc, reduction, adaptor.getDloss(), {s.getDimSize(0)})))
+    return failure();
+  results.push_back(s);
+  return success();
+}
+
 LogicalResult AccuracyOp::inferReturnTypes(MLIRContext *ctx,
                                            std::optional<Location> loc,
                                            Adaptor adaptor,

@@ -277,3 +277,43 @@ LogicalResult MeanSquaredErrorOp::buildVJP(OpBuilder &b, ArrayRef<Value> resultG
   operandGrads.push_back(scaled(b, loc, dP, -1.0));
   return success();
 }
+
+// torch's binary_cross_entropy backward: dP = dL k (P - T) / max(P (1 - P),
+// 1e-12) and dT = dL k (log(1 - P) - log P), both BinaryCrossEntropyGrad.
+LogicalResult BinaryCrossEntropyOp::buildVJP(OpBuilder &b, ArrayRef<Value> resultGrads,
+                                             SmallVectorImpl<Value> &operandGrads) {
+  Location loc = getLoc();
+  Type type = getPrediction().getType();
+  for (bool wrtTarget : {false, true})
+    operandGrads.push_back(BinaryCrossEntropyGradOp::create(
+        b, loc, type, resultGrads[0], getPrediction(), getTarget(),
+        getReductionAttr(), b.getBoolAttr(wrtTarget)));
+  return success();
+}
+
+// loss = reduce(max(X, 0) - X T + log(1 + exp(-|X|))):
+//   dX = dL k (sigmoid(X) - T), dT = -dL k X   (k = 1/numel for mean)
+LogicalResult BinaryCrossEntropyWithLogitsOp::buildVJP(
+    OpBuilder &b, ArrayRef<Value> resultGrads, SmallVectorImpl<Value> &operandGrads) {
+  Location loc = getLoc();
+  RankedTensorType x = getLogits().getType();
+  double k = 1.0;
+  if (getReduction() == "mean")
+    k /= static_cast<double>(x.getNumElements());
+  Value dL = scaled(b, loc, resultGrads[0], k);
+  Value sig = make<SigmoidOp>(b, loc, getLogits());
+  Value diff = make<SubOp>(b, loc, {sig, getTarget()});
+  operandGrads.push_back(make<MulOp>(b, loc, {diff, dL}));
+  operandGrads.push_back(
+      scaled(b, loc, make<MulOp>(b, loc, {getLogits(), dL}), -1.0));
+  return success();
+}
+
+LogicalResult FocalLossOp::buildVJP(OpBuilder &b, ArrayRef<Value> resultGrads,
+                                    SmallVectorImpl<Value> &operandGrads) {
+  operandGrads.push_back(FocalLossGradOp::create(
+      b, getLoc(), getScores().getType(), resultGrads[0], getScores(), getLabels(),
+      getGammaAttr(), getAlphaAttr(), getReductionAttr()));
+  operandGrads.push_back(Value()); // integer labels have no gradient
+  return success();
+}

@@ -162,6 +162,141 @@ def Dlc_MeanSquaredErrorOp : Dlc_Op<"MeanSquaredError", [Pure, InferTypeOpAdapto
   }];
 }
 
+def Dlc_BinaryCrossEntropyOp : Dlc_Op<"BinaryCrossEntropy", [Pure, InferTypeOpAdaptor, DeclareOpInterfaceMethods<Dlc_VJPOpInterface>]> {
+  let summary = "Binary cross entropy of probabilities against targets in [0, 1]";
+  let description = [{
+    `-(t max(log p, -100) + (1 - t) max(log(1 - p), -100))` elementwise
+    (log(1 - p) computed as log1p(-p)), reduced by `mean` (over all
+    elements), `sum`, or `none` (same shape as `p`). Matches
+    torch.nn.functional.binary_cross_entropy without `weight`, including the
+    clamp of each log at -100, so p = 0 or p = 1 gives a finite loss. Unlike
+    torch, p outside [0, 1] is not checked at run time (it yields NaN).
+    The gradients are BinaryCrossEntropyGrad's.
+
+    ```mlir
+    %l = dlc.BinaryCrossEntropy %p, %t : (tensor<64x5xf32>, tensor<64x5xf32>) -> tensor<f32>
+    ```
+  }];
+  let arguments = (ins Dlc_FloatTensor:$prediction, Dlc_FloatTensor:$target,
+                       DefaultValuedStrAttr<StrAttr, "mean">:$reduction);
+  let results = (outs Dlc_FloatTensor:$loss);
+  let assemblyFormat = [{
+    $prediction `,` $target attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Dlc_BinaryCrossEntropyGradOp
+    : Dlc_Op<"BinaryCrossEntropyGrad", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Gradient of BinaryCrossEntropy with respect to p (or t)";
+  let description = [{
+    torch's backward of binary_cross_entropy, elementwise with `k` = 1/numel
+    for `mean` and 1 otherwise:
+    - with respect to the prediction (torch's binary_cross_entropy_backward):
+      `dp = dloss k (p - t) / max(p (1 - p), 1e-12)`; the forward's clamp of
+      the logs at -100 is not differentiated (torch ignores it too), the
+      eps keeps p = 0 and p = 1 finite;
+    - with `wrt_target` (torch's binary_cross_entropy_target_backward):
+      `dt = dloss k (log(1 - p) - log p)` = `-dloss k logit(p)`, unclamped
+      as in torch (infinite at p = 0 or 1).
+    `dloss` is a scalar, or of `p`'s shape for reduction `none`.
+
+    ```mlir
+    %dp = dlc.BinaryCrossEntropyGrad %dl, %p, %t
+        : (tensor<f32>, tensor<64x5xf32>, tensor<64x5xf32>) -> tensor<64x5xf32>
+    %dt = dlc.BinaryCrossEntropyGrad %dl, %p, %t {wrt_target = true}
+        : (tensor<f32>, tensor<64x5xf32>, tensor<64x5xf32>) -> tensor<64x5xf32>
+    ```
+  }];
+  let arguments = (ins Dlc_FloatTensor:$dloss, Dlc_FloatTensor:$prediction,
+                       Dlc_FloatTensor:$target,
+                       DefaultValuedStrAttr<StrAttr, "mean">:$reduction,
+                       DefaultValuedAttr<BoolAttr, "false">:$wrt_target);
+  let results = (outs Dlc_FloatTensor:$grad);
+  let assemblyFormat = [{
+    $dloss `,` $prediction `,` $target attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Dlc_BinaryCrossEntropyWithLogitsOp : Dlc_Op<"BinaryCrossEntropyWithLogits", [Pure, InferTypeOpAdaptor, DeclareOpInterfaceMethods<Dlc_VJPOpInterface>]> {
+  let summary = "Binary cross entropy of sigmoid(logits) against targets, computed stably";
+  let description = [{
+    `max(x, 0) - x t + log1p(exp(-|x|))` elementwise, which equals
+    `-(t log sigmoid(x) + (1 - t) log(1 - sigmoid(x)))` without overflow or
+    cancellation for large |x|. Reductions `mean` (over all elements), `sum`,
+    `none` (same shape as `x`). Matches
+    torch.nn.functional.binary_cross_entropy_with_logits without `weight`
+    and `pos_weight`. Its VJP is a composition of dlc ops:
+    `dx = dloss k (sigmoid(x) - t)`, `dt = -dloss k x` (k = 1/numel for
+    `mean`, else 1), torch's backward formulas.
+
+    ```mlir
+    %l = dlc.BinaryCrossEntropyWithLogits %x, %t {reduction = "sum"}
+        : (tensor<64x5xf32>, tensor<64x5xf32>) -> tensor<f32>
+    ```
+  }];
+  let arguments = (ins Dlc_FloatTensor:$logits, Dlc_FloatTensor:$target,
+                       DefaultValuedStrAttr<StrAttr, "mean">:$reduction);
+  let results = (outs Dlc_FloatTensor:$loss);
+  let assemblyFormat = [{
+    $logits `,` $target attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Dlc_FocalLossOp : Dlc_Op<"FocalLoss", [Pure, InferTypeOpAdaptor, DeclareOpInterfaceMethods<Dlc_VJPOpInterface>]> {
+  let summary = "Multi-class focal loss of softmax(scores) against integer labels";
+  let description = [{
+    Lin et al. (2017) on softmax probabilities: with `p = softmax(scores_n)`
+    and `p_t = p[label_n]`,
+    `loss_n = -alpha[label_n] (1 - p_t)^gamma log p_t`
+    (alpha absent: 1 for every class; `log p_t` is computed as a
+    log-softmax and `1 - p_t` as `-expm1(log p_t)`, so neither loses
+    precision for confident predictions). `gamma` = 0 with no alpha is
+    SoftmaxCrossEntropyLoss. `alpha`, when given, has one weight per class.
+    Reductions: `mean` (the plain mean over the N samples, not divided by the
+    sum of the weights), `sum`, `none` (a [N] result). Scores are `[N, C]`.
+
+    ```mlir
+    %l = dlc.FocalLoss %scores, %labels {gamma = 2.0, alpha = array<f64: 0.25, 0.75>}
+        : (tensor<64x2xf32>, tensor<64xi64>) -> tensor<f32>
+    ```
+  }];
+  let arguments = (ins Dlc_FloatTensor:$scores,
+                       StaticShapeTensorOf<[I64, I32]>:$labels,
+                       DefaultValuedAttr<F64Attr, "2.0">:$gamma,
+                       OptionalAttr<DenseF64ArrayAttr>:$alpha,
+                       DefaultValuedStrAttr<StrAttr, "mean">:$reduction);
+  let results = (outs Dlc_FloatTensor:$loss);
+  let assemblyFormat = [{
+    $scores `,` $labels attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Dlc_FocalLossGradOp : Dlc_Op<"FocalLossGrad", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Gradient of FocalLoss with respect to scores";
+  let description = [{
+    With `p = softmax(scores_n)`, `p_t = p[label_n]`, `a = alpha[label_n]`:
+    `dscores_nc = dloss_n k a F_n (p_c - [c == label_n])` where
+    `F_n = (1 - p_t)^gamma - gamma p_t (1 - p_t)^(gamma - 1) log p_t`
+    (the second term taken as 0 where 1 - p_t = 0, its limit for gamma > 0)
+    and k = 1/N for `mean`, else 1. `dloss` is a scalar, or `[N]` for
+    reduction `none`.
+
+    ```mlir
+    %ds = dlc.FocalLossGrad %dl, %scores, %labels {gamma = 2.0}
+        : (tensor<f32>, tensor<64x10xf32>, tensor<64xi64>) -> tensor<64x10xf32>
+    ```
+  }];
+  let arguments = (ins Dlc_FloatTensor:$dloss, Dlc_FloatTensor:$scores,
+                       StaticShapeTensorOf<[I64, I32]>:$labels,
+                       DefaultValuedAttr<F64Attr, "2.0">:$gamma,
+                       OptionalAttr<DenseF64ArrayAttr>:$alpha,
+                       DefaultValuedStrAttr<StrAttr, "mean">:$reduction);
+  let results = (outs Dlc_FloatTensor:$dscores);
+  let assemblyFormat = [{
+    $dloss `,` $scores `,` $labels attr-dict `:` functional-type(operands, results)
+  }];
+}
+
 //===----------------------------------------------------------------------===//
 // Metrics
 //===----------------------------------------------------------------------===//
