@@ -32,6 +32,7 @@ enum class AttrKind {
   Int,     // integer -> SI64 IntegerAttr
   Bool01,  // integer 0 or 1 -> BoolAttr
   Ints,    // array of integers -> DenseI64ArrayAttr
+  Floats,  // array of numbers -> DenseF64ArrayAttr
   String,  // string -> StringAttr
   ZeroOnly // integer that must be 0 (an ONNX feature dlc does not support yet)
 };
@@ -93,6 +94,15 @@ const std::vector<OpRule> &opTable() {
        Operands::ScoresLabels},
       {"MeanSquaredError", "dlc.MeanSquaredError", 2, 2,
        {{"reduction", AttrKind::String, false, {"mean", "sum", "none"}}}},
+      {"BinaryCrossEntropy", "dlc.BinaryCrossEntropy", 2, 2,
+       {{"reduction", AttrKind::String, false, {"mean", "sum", "none"}}}},
+      {"BinaryCrossEntropyWithLogits", "dlc.BinaryCrossEntropyWithLogits", 2, 2,
+       {{"reduction", AttrKind::String, false, {"mean", "sum", "none"}}}},
+      {"FocalLoss", "dlc.FocalLoss", 2, 2,
+       {{"reduction", AttrKind::String, false, {"mean", "sum", "none"}},
+        {"gamma", AttrKind::Float},
+        {"alpha", AttrKind::Floats}},
+       Operands::ScoresLabels},
   };
   return table;
 }
@@ -225,6 +235,21 @@ LogicalResult Importer::convertAttrs(const NodeDecl &node, const OpRule &rule,
         ints.push_back(*i);
       }
       out.append(m.key, builder.getDenseI64ArrayAttr(ints));
+      break;
+    }
+    case AttrKind::Floats: {
+      if (!v.isArray())
+        return typeError("a list of numbers");
+      SmallVector<double> floats;
+      for (const JValue &e : v.elements()) {
+        std::optional<double> d = e.getDouble();
+        if (!e.isNumber() || !d)
+          return emitError(nodeLoc(node, e.pos()))
+                 << "attribute '" << m.key << "' must be a list of numbers, "
+                 << "not contain " << e.kindName();
+        floats.push_back(*d);
+      }
+      out.append(m.key, builder.getDenseF64ArrayAttr(floats));
       break;
     }
     case AttrKind::String:
