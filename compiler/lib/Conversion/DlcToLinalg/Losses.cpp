@@ -541,10 +541,12 @@ struct BinaryCrossEntropyWithLogitsLowering
 /// for the common gamma = 2), else math.powf.
 Value powConst(OpBuilder &b, Location l, Value x, double e) {
   Type ft = x.getType();
-  if (e == std::floor(e) && e >= 0 && e <= 4) {
-    Value r = cst(b, l, ft, 1.0);
-    for (int i = 0; i < int(e); ++i)
-      r = i == 0 ? x : Value(arith::MulFOp::create(b, l, r, x));
+  if (e == 0)
+    return cst(b, l, ft, 1.0);
+  if (e == std::floor(e) && e > 0 && e <= 4) {
+    Value r = x;
+    for (int i = 1; i < int(e); ++i)
+      r = arith::MulFOp::create(b, l, r, x);
     return r;
   }
   return math::PowFOp::create(b, l, x, cst(b, l, ft, e));
