@@ -11,7 +11,7 @@ inputs and compares the outputs with numpy references of the torch formulas
 rtol 1e-5). Tools: $DLC_OPT (else dlc-opt on PATH), $MLIR_TRANSLATE (else
 mlir-translate on PATH, else /usr/lib/llvm-22/bin), $CC (else clang-22).
 
-FAMILY: losses | grads | optim | schedule
+FAMILY: losses | binary_losses | grads | optim | schedule
 """
 
 import math
@@ -53,8 +53,10 @@ def ty(shape, dtype):
 class Fn:
     """One entry function: arguments (name, example array) and op lines."""
 
-    def __init__(self, name):
+    def __init__(self, name, attrs="", passes=()):
         self.name = name
+        self.attrs = attrs      # extra function attributes, e.g. dlc.trainable
+        self.passes = list(passes)  # dlc-opt passes before the lowering
         self.args = []   # (name, shape, dtype)
         self.lines = []
         self.results = []  # (ssa, shape, dtype)
@@ -82,8 +84,9 @@ class Fn:
         rtypes = ", ".join(ty(s, d) for _, s, d in self.results)
         body = "\n".join(self.lines)
         rets = ", ".join(n for n, _, _ in self.results)
-        return ("func.func @f(%s) -> (%s) attributes {dlc.entry} {\n%s\n"
-                "  return %s : %s\n}\n" % (params, rtypes, body, rets, rtypes))
+        attrs = "dlc.entry" + (", " + self.attrs if self.attrs else "")
+        return ("func.func @f(%s) -> (%s) attributes {%s} {\n%s\n"
+                "  return %s : %s\n}\n" % (params, rtypes, attrs, body, rets, rtypes))
 
     def build(self, workdir, driver):
         d = os.path.join(workdir, self.name)
@@ -95,8 +98,9 @@ class Fn:
         ll = os.path.join(d, "f.ll")
         obj = os.path.join(d, "f.o")
         exe = os.path.join(d, "f.exe")
-        subprocess.run([DLC_OPT, src, "--dlc-lower-to-linalg", "--dlc-lower-to-llvm",
-                        "-o", llvm], check=True)
+        subprocess.run([DLC_OPT, src] + self.passes +
+                       ["--dlc-lower-to-linalg", "--dlc-lower-to-llvm", "-o", llvm],
+                       check=True)
         subprocess.run([TRANSLATE, "--mlir-to-llvmir", llvm, "-o", ll], check=True)
         subprocess.run([CC, "-c", "-O2", "-Wno-override-module", ll, "-o", obj],
                        check=True)
@@ -255,6 +259,191 @@ def losses(workdir, driver):
             k += 1
         ok &= T.check("constant", out[k], [1.5, -2.0])
     return ok
+
+
+# ------------------------------------------------- binary and focal losses
+
+
+def reduce_ref(per, reduction):
+    if reduction == "none":
+        return per
+    return per.sum() if reduction == "sum" else per.mean()
+
+
+def ref_bce(p, t, reduction):
+    """torch.nn.functional.binary_cross_entropy and its two backward
+    formulas (binary_cross_entropy_backward, ..._target_backward) for dloss 1."""
+    p, t = f64(p), f64(t)
+    with np.errstate(divide="ignore"):
+        logp = np.maximum(np.log(p), -100.0)
+        log1mp = np.maximum(np.log1p(-p), -100.0)
+        per = -(t * logp + (1 - t) * log1mp)
+        dp = (p - t) / np.maximum(p * (1 - p), 1e-12)
+        dt = np.log1p(-p) - np.log(p)
+    k = 1.0 / p.size if reduction == "mean" else 1.0
+    return reduce_ref(per, reduction), dp * k, dt * k
+
+
+def ref_bce_logits(x, t, reduction):
+    """binary_cross_entropy_with_logits: value, d/dx, d/dt for dloss 1."""
+    x, t = f64(x), f64(t)
+    per = np.maximum(x, 0) - x * t + np.log1p(np.exp(-np.abs(x)))
+    k = 1.0 / x.size if reduction == "mean" else 1.0
+    sig = 1 / (1 + np.exp(-x))
+    return reduce_ref(per, reduction), (sig - t) * k, -x * k
+
+
+def ref_focal(scores, labels, gamma, alpha, reduction):
+    """-alpha_y (1 - p_t)^gamma log p_t and d/dscores (dloss 1), the
+    gradient by the closed form, itself checked against central differences
+    of the float64 value."""
+    s = f64(scores)
+    n, c = s.shape
+
+    def per_sample(s):
+        m = s.max(axis=1, keepdims=True)
+        logp = s - m - np.log(np.exp(s - m).sum(axis=1, keepdims=True))
+        lpt = logp[np.arange(n), labels]
+        a = np.ones(n) if alpha is None else np.asarray(alpha, np.float64)[labels]
+        return -a * (-np.expm1(lpt)) ** gamma * lpt, logp, lpt, a
+
+    per, logp, lpt, a = per_sample(s)
+    pt, u = np.exp(lpt), -np.expm1(lpt)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        term = np.where(u > 0, gamma * pt * u ** (gamma - 1) * lpt, 0.0) if gamma else 0.0
+    F = u ** gamma - term
+    onehot = np.zeros_like(s)
+    onehot[np.arange(n), labels] = 1
+    k = 1.0 / n if reduction == "mean" else 1.0
+    g = (a * F)[:, None] * (np.exp(logp) - onehot) * k
+    return reduce_ref(per, reduction), g, per_sample
+
+
+def binary_losses(workdir, driver):
+    ok = True
+    rng = np.random.default_rng(5)
+    shape = (3, 5)
+    # Probabilities including the ends (the -100 clamp, the 1e-12 eps) and
+    # values next to them; targets in [0, 1], soft ones too.
+    p = rng.uniform(0.02, 0.98, shape).astype(np.float32)
+    p[0] = [0.0, 1.0, 1e-7, 1 - 1e-7, 0.5]
+    p[1, :2] = [0.0, 1.0]
+    t = rng.uniform(0, 1, shape).astype(np.float32)
+    t[0] = [0.0, 1.0, 1.0, 0.0, 0.5]
+    t[1, :2] = [1.0, 0.0]
+    t[2] = np.round(t[2])
+    x = (rng.standard_normal(shape) * 4).astype(np.float32)
+    x[0] = [50.0, -50.0, 50.0, -50.0, 0.0]
+    x[1, :2] = [30.0, -88.0]
+    n, c = 6, 4
+    scores = (rng.standard_normal((n, c)) * 3).astype(np.float32)
+    scores[0] = [50.0, -50.0, 0.0, 0.0]     # confident and right: p_t -> 1
+    scores[1] = [50.0, -50.0, 0.0, 0.0]     # confident and wrong: log p_t = -100
+    scores[2] = [1.0, 1.0, 1.0, 1.0]
+    labels = np.array([0, 1, 3, 2, 1, 0], np.int64)
+    alpha = [0.25, 0.5, 1.5, 0.75]
+    dln_p = np.linspace(0.5, 1.5, p.size).reshape(shape).astype(np.float32)
+    dln_s = np.linspace(-1.0, 2.0, n).astype(np.float32)
+
+    f = Fn("binary_losses")
+    pa, ta, xa = f.arg("p", p), f.arg("t", t), f.arg("x", x)
+    sa, la = f.arg("s", scores), f.arg("l", labels)
+    l32 = f.arg("l32", labels.astype(np.int32))
+    dl = f.arg("dl", np.float32(0))
+    dlp = f.arg("dlp", dln_p)
+    dls = f.arg("dls", dln_s)
+    T2, TS = ty(shape, np.float32), ty((n, c), np.float32)
+    checks = []  # (label, reference function of the dloss value)
+    for red in ("mean", "sum", "none"):
+        lshape = shape if red == "none" else ()
+        d, dshape = (dlp, T2) if red == "none" else (dl, "tensor<f32>")
+        f.op('dlc.BinaryCrossEntropy %s, %s {reduction = "%s"} : (%s, %s) -> %s' %
+             (pa, ta, red, T2, T2, ty(lshape, np.float32)), lshape, np.float32)
+        checks.append(("bce %s" % red, lambda dv, red=red: ref_bce(p, t, red)[0]))
+        for wrt in ("false", "true"):
+            f.op('dlc.BinaryCrossEntropyGrad %s, %s, %s {reduction = "%s", wrt_target = %s}'
+                 ' : (%s, %s, %s) -> %s' % (d, pa, ta, red, wrt, dshape, T2, T2, T2),
+                 shape, np.float32)
+            checks.append(("bce_grad %s wrt_target=%s" % (red, wrt),
+                           lambda dv, red=red, wrt=wrt:
+                           ref_bce(p, t, red)[2 if wrt == "true" else 1] *
+                           (f64(dln_p) if red == "none" else dv)))
+        f.op('dlc.BinaryCrossEntropyWithLogits %s, %s {reduction = "%s"} : (%s, %s) -> %s' %
+             (xa, ta, red, T2, T2, ty(lshape, np.float32)), lshape, np.float32)
+        checks.append(("bce_logits %s" % red,
+                       lambda dv, red=red: ref_bce_logits(x, t, red)[0]))
+        fshape = (n,) if red == "none" else ()
+        fd, fdshape = (dls, ty((n,), np.float32)) if red == "none" else (dl, "tensor<f32>")
+        for gamma in (2.0, 0.0, 1.5, 0.5):
+            for al in (None, alpha):
+                attrs = 'gamma = %r, reduction = "%s"' % (gamma, red)
+                if al is not None:
+                    attrs += ", alpha = array<f64: %s>" % ", ".join(map(repr, al))
+                lab, lty = (l32, "i32") if gamma == 1.5 else (la, "i64")
+                f.op("dlc.FocalLoss %s, %s {%s} : (%s, tensor<%dx%s>) -> %s" %
+                     (sa, lab, attrs, TS, n, lty, ty(fshape, np.float32)), fshape, np.float32)
+                f.op("dlc.FocalLossGrad %s, %s, %s {%s} : (%s, %s, tensor<%dx%s>) -> %s" %
+                     (fd, sa, lab, attrs, fdshape, TS, n, lty, TS), (n, c), np.float32)
+                tag = "focal %s gamma=%s alpha=%s" % (red, gamma, al is not None)
+                checks.append((tag, lambda dv, red=red, g=gamma, al=al:
+                               ref_focal(scores, labels, g, al, red)[0]))
+                checks.append((tag + " grad", lambda dv, red=red, g=gamma, al=al:
+                               ref_focal(scores, labels, g, al, red)[1] *
+                               (f64(dln_s)[:, None] if red == "none" else dv)))
+    f.build(workdir, driver)
+    for dv in (1.0, -0.7):
+        out = f.run({"p": p, "t": t, "x": x, "s": scores, "l": labels,
+                     "l32": labels.astype(np.int32), "dl": np.float32(dv),
+                     "dlp": dln_p, "dls": dln_s})
+        for (label, ref), got in zip(checks, out):
+            ok &= T.check(label + " dloss=%g" % dv, got, ref(dv))
+
+    # The focal gradient formula against central differences of the value.
+    for gamma in (2.0, 0.5):
+        _, g, per_sample = ref_focal(scores[2:], labels[2:], gamma, alpha, "sum")
+        s0, h = f64(scores[2:]), 1e-6
+        num = np.zeros_like(s0)
+        for i in np.ndindex(s0.shape):
+            e = np.zeros_like(s0)
+            e[i] = h
+            num[i] = (per_sample(s0 + e)[0].sum() - per_sample(s0 - e)[0].sum()) / (2 * h)
+        assert np.allclose(num, g, rtol=1e-6, atol=1e-8), (gamma, num, g)
+
+    # The VJP rules through dlc-autodiff: p and t (or x and t) trainable, so
+    # both gradient rules of each binary loss run; the focal scores.
+    for red in ("mean", "sum"):
+        for kind in ("bce", "bce_logits", "focal"):
+            f = Fn("vjp_%s_%s" % (kind, red), passes=["--dlc-autodiff"],
+                   attrs="dlc.train_step, dlc.trainable = [true, %s]" %
+                   ("false" if kind == "focal" else "true"))
+            if kind == "focal":
+                a0, a1 = f.arg("s", scores), f.arg("l", labels)
+                f.op('dlc.FocalLoss %s, %s {reduction = "%s", alpha = array<f64: %s>} : '
+                     '(%s, tensor<%dxi64>) -> tensor<f32>' %
+                     (a0, a1, red, ", ".join(map(repr, alpha)), TS, n), (), np.float32)
+                f.results.append(("", (n, c), np.dtype(np.float32)))
+                vals = {"s": scores, "l": labels}
+                v, g, _ = ref_focal(scores, labels, 2.0, alpha, red)
+                refs = [v, g]
+            else:
+                first = p if kind == "bce" else x
+                a0, a1 = f.arg("a", first), f.arg("t", t)
+                op = "BinaryCrossEntropy" if kind == "bce" else "BinaryCrossEntropyWithLogits"
+                f.op('dlc.%s %s, %s {reduction = "%s"} : (%s, %s) -> tensor<f32>' %
+                     (op, a0, a1, red, T2, T2), (), np.float32)
+                f.results += [("", shape, np.dtype(np.float32))] * 2
+                vals = {"a": first, "t": t}
+                refs = list((ref_bce if kind == "bce" else ref_bce_logits)(first, t, red))
+            # The source returns only the loss; autodiff appends the gradients.
+            grads_meta = f.results[1:]
+            f.results = f.results[:1]
+            f.build(workdir, driver)
+            f.results += grads_meta
+            out = f.run(vals)
+            for i, (got, ref) in enumerate(zip(out, refs)):
+                ok &= T.check("vjp %s %s %s" % (kind, red, ["loss", "d0", "d1"][i]), got, ref)
+    return ok
+
 
 
 # ---------------------------------------------------------------- gradients
@@ -619,8 +808,8 @@ def schedule(workdir, driver):
 def main():
     family, workdir, driver = sys.argv[1:4]
     os.makedirs(workdir, exist_ok=True)
-    fn = {"losses": losses, "grads": grads, "optim": optim,
-          "schedule": schedule}[family]
+    fn = {"losses": losses, "binary_losses": binary_losses, "grads": grads,
+          "optim": optim, "schedule": schedule}[family]
     return 0 if fn(workdir, driver) else 1
 
 
