@@ -10,7 +10,7 @@ optimizer state, must agree to 1e-4 relative (the spec's bar for 100 steps
 in f32).
 
 usage: train_mlp.py CONFIG WORKDIR
-  (CONFIG: adam, adamw_amsgrad, sgd, mse, rmsprop, adam_clip)
+       (CONFIG: adam, adamw_amsgrad, sgd, mse, rmsprop, adam_clip, bce_logits, focal)
 """
 import json
 import os
@@ -46,6 +46,12 @@ CONFIGS = {
     # clip_grad_norm below the gradients' global norm on most steps
     "adam_clip": dict(opt={"kind": "adam", "learning_rate": 0.01}, clip=0.75,
                       act=("Relu", "Tanh"), loss="ce", smoothing=0.0),
+    # Multi-label targets in {0, 1} of shape [batch, C].
+    "bce_logits": dict(opt={"kind": "adam", "learning_rate": 0.01}, act=("Relu", "Tanh"),
+                       loss="bce_logits", smoothing=0.0),
+    "focal": dict(opt={"kind": "sgd", "learning_rate": 0.1, "momentum": 0.9},
+                  act=("Tanh", "Relu"), loss="focal", smoothing=0.0,
+                  gamma=2.0, alpha=[0.25, 0.5, 1.0, 0.75, 1.5]),
 }
 
 PARAMS = [("fc1.weight", (H1, IN)), ("fc1.bias", (H1,)), ("fc2.weight", (H2, H1)),
@@ -72,9 +78,15 @@ def model_json(cfg):
         nodes.append({"name": "loss", "op": "SoftmaxCrossEntropyLoss", "inputs": ["logits", "y"],
                       "outputs": ["loss"], "attrs": attrs})
         training["metrics"] = {"accuracy": ["logits", "y"]}
+    elif cfg["loss"] == "focal":
+        inputs.append({"name": "y", "dtype": "i64", "shape": ["batch"]})
+        nodes.append({"name": "loss", "op": "FocalLoss", "inputs": ["logits", "y"],
+                      "outputs": ["loss"], "attrs": {"gamma": cfg["gamma"], "alpha": cfg["alpha"]}})
+        training["metrics"] = {"accuracy": ["logits", "y"]}
     else:
+        op = {"mse": "MeanSquaredError", "bce_logits": "BinaryCrossEntropyWithLogits"}[cfg["loss"]]
         inputs.append({"name": "t", "dtype": "f32", "shape": ["batch", C]})
-        nodes.append({"name": "loss", "op": "MeanSquaredError", "inputs": ["logits", "t"], "outputs": ["loss"]})
+        nodes.append({"name": "loss", "op": op, "inputs": ["logits", "t"], "outputs": ["loss"]})
     return {"version": 1, "name": "tm", "dims": {"batch": BATCH}, "inputs": inputs,
             "parameters": [{"name": n, "shape": list(s), "init": {"kind": "zeros"}} for n, s in PARAMS],
             "nodes": nodes, "outputs": ["logits"], "training": training}
@@ -166,6 +178,27 @@ def reference_step(cfg, params, state, step, batch):
         soft = np.exp(z - lse[:, None])
         dz = (soft - q) / BATCH
         metric = [np.mean(np.argmax(z, axis=1) == y)]
+    elif cfg["loss"] == "focal":
+        # -alpha_y (1 - p_t)^gamma log p_t, mean over the batch; the gradient
+        # d/dz_c = alpha_y F (p_c - [c == y]) / BATCH with
+        # F = (1 - p_t)^gamma - gamma p_t (1 - p_t)^(gamma - 1) log p_t.
+        y, g = batch["y"], cfg["gamma"]
+        a = np.asarray(cfg["alpha"], np.float64)[y]
+        m = z.max(axis=1, keepdims=True)
+        logp = z - m - np.log(np.exp(z - m).sum(axis=1, keepdims=True))
+        lpt = logp[np.arange(BATCH), y]
+        pt = np.exp(lpt)
+        loss = np.mean(-a * (1 - pt) ** g * lpt)
+        F = (1 - pt) ** g - g * pt * (1 - pt) ** (g - 1) * lpt
+        onehot = np.zeros_like(z)
+        onehot[np.arange(BATCH), y] = 1
+        dz = (a * F)[:, None] * (np.exp(logp) - onehot) / BATCH
+        metric = [np.mean(np.argmax(z, axis=1) == y)]
+    elif cfg["loss"] == "bce_logits":
+        # torch's binary_cross_entropy_with_logits, mean over all elements.
+        t = batch["t"].astype(np.float64)
+        loss = np.mean(np.maximum(z, 0) - z * t + np.log1p(np.exp(-np.abs(z))))
+        dz = (1 / (1 + np.exp(-z)) - t) / z.size
     else:
         t = batch["t"].astype(np.float64)
         loss = np.mean((z - t) ** 2)
@@ -263,8 +296,10 @@ def main():
     init["optimizer.step"] = np.array(0, np.int64)
     write_safetensors(os.path.join(work, "init.safetensors"), init)
     batches = {"x": rng.standard_normal((STEPS, BATCH, IN)).astype(np.float32)}
-    if cfg["loss"] == "ce":
+    if cfg["loss"] in ("ce", "focal"):
         batches["y"] = rng.integers(0, C, (STEPS, BATCH)).astype(np.int64)
+    elif cfg["loss"] == "bce_logits":
+        batches["t"] = rng.integers(0, 2, (STEPS, BATCH, C)).astype(np.float32)
     else:
         batches["t"] = rng.uniform(0, 1, (STEPS, BATCH, C)).astype(np.float32)
     for k, v in batches.items():
@@ -287,7 +322,7 @@ def main():
         ref_losses.append(loss)
         ref_metrics.append(metric)
     ok = close("losses", np.load(os.path.join(work, "losses.npy")), ref_losses)
-    if cfg["loss"] == "ce":
+    if cfg["loss"] in ("ce", "focal"):
         got = np.load(os.path.join(work, "metrics.npy"))[:, 0]
         ok &= close("accuracy", got, [m[0] for m in ref_metrics], rtol=0, atol=1e-6)
     final = read_safetensors(os.path.join(work, "final.safetensors"))
