@@ -34,3 +34,10 @@ config.substitutions.append(("%dlcrt_cflags", "-I" + config.dlc_runtime_include)
 config.substitutions.append(
     ("%dlcrt_libs", config.dlc_runtime_lib + " -lz -lm -lpthread"))
 config.substitutions.append(("%e2e", os.path.join(config.test_source_root, "e2e")))
+
+# PyTorch, where installed for %python, is a second reference for training
+# (tests marked REQUIRES: torch); the suite never needs it.
+import subprocess
+if subprocess.run([config.dlc_python, "-c", "import torch"],
+                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0:
+    config.available_features.add("torch")

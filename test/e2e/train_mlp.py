@@ -9,7 +9,12 @@ the same steps. Every step's loss and metric, and the final parameters and
 optimizer state, must agree to 1e-4 relative (the spec's bar for 100 steps
 in f32).
 
-usage: train_mlp.py CONFIG WORKDIR
+With --torch (the lit tests that REQUIRE torch), the losses and final
+parameters are also compared with PyTorch itself: nn.Linear layers,
+torch.nn.functional losses, torch.optim, LambdaLR for the schedule and
+clip_grad_norm_, in float32, on the same weights and batches.
+
+usage: train_mlp.py CONFIG WORKDIR [--torch]
        (CONFIG: adam, adamw_amsgrad, sgd, mse, rmsprop, adam_clip, bce_logits, focal)
 """
 import json
@@ -268,6 +273,53 @@ def reference_step(cfg, params, state, step, batch):
     return loss, metric
 
 
+def torch_run(cfg, params, batches):
+    """The same training with PyTorch: returns (losses, final parameters)."""
+    import torch
+    import torch.nn.functional as F
+    torch.manual_seed(0)
+    acts = {"Relu": torch.relu, "Tanh": torch.tanh, "Sigmoid": torch.sigmoid}
+    w = {n: torch.nn.Parameter(torch.from_numpy(params[n].copy())) for n, _ in PARAMS}
+    ordered = [w[n] for n, _ in PARAMS]
+    opt, kind = cfg["opt"], cfg["opt"]["kind"]
+    lr = opt["learning_rate"]
+    if kind == "sgd":
+        o = torch.optim.SGD(ordered, lr=lr, momentum=opt.get("momentum", 0.0),
+                            dampening=opt.get("dampening", 0.0), nesterov=opt.get("nesterov", False),
+                            weight_decay=opt.get("weight_decay", 0.0))
+    elif kind in ("adam", "adamw"):
+        cls = torch.optim.Adam if kind == "adam" else torch.optim.AdamW
+        o = cls(ordered, lr=lr, betas=tuple(opt.get("betas", [0.9, 0.999])), eps=opt.get("eps", 1e-8),
+                weight_decay=opt.get("weight_decay", 0.0 if kind == "adam" else 0.01),
+                amsgrad=opt.get("amsgrad", False))
+    else:
+        o = torch.optim.RMSprop(ordered, lr=lr, alpha=opt.get("alpha", 0.99), eps=opt.get("eps", 1e-8),
+                                weight_decay=opt.get("weight_decay", 0.0),
+                                momentum=opt.get("momentum", 0.0), centered=opt.get("centered", False))
+    sched = torch.optim.lr_scheduler.LambdaLR(o, lambda s: learning_rate(cfg, s) / lr)
+    losses = []
+    for s in range(STEPS):
+        x = torch.from_numpy(batches["x"][s])
+        h = acts[cfg["act"][0]](F.linear(x, w["fc1.weight"], w["fc1.bias"]))
+        h = acts[cfg["act"][1]](F.linear(h, w["fc2.weight"], w["fc2.bias"]))
+        z = F.linear(h, w["fc3.weight"], w["fc3.bias"])
+        if cfg["loss"] == "ce":
+            loss = F.cross_entropy(z, torch.from_numpy(batches["y"][s]),
+                                   label_smoothing=cfg["smoothing"])
+        elif cfg["loss"] == "mse":
+            loss = F.mse_loss(z, torch.from_numpy(batches["t"][s]))
+        else:
+            loss = F.binary_cross_entropy_with_logits(z, torch.from_numpy(batches["t"][s]))
+        o.zero_grad()
+        loss.backward()
+        if "clip" in cfg:
+            torch.nn.utils.clip_grad_norm_(ordered, cfg["clip"])
+        o.step()
+        sched.step()
+        losses.append(loss.item())
+    return losses, {n: w[n].detach().numpy() for n, _ in PARAMS}
+
+
 def close(label, got, want, rtol=1e-4, atol=1e-6):
     got, want = np.asarray(got, np.float64), np.asarray(want, np.float64)
     bad = np.abs(got - want) > atol + rtol * np.abs(want)
@@ -335,6 +387,14 @@ def main():
         if n < STEPS // 2:
             print("FAIL clip_grad_norm clipped too few steps to test clipping")
             ok = False
+    if "--torch" in sys.argv:
+        t_losses, t_params = torch_run(cfg, params, batches)
+        got = np.load(os.path.join(work, "losses.npy"))
+        ok &= close("losses vs torch", got, t_losses)
+        rel = np.max(np.abs(got - np.asarray(t_losses)) / np.abs(np.asarray(t_losses)))
+        print(f"{name}: max relative loss difference to torch.optim over {STEPS} steps: {rel:.2e}")
+        for k, v in t_params.items():
+            ok &= close(k + " vs torch", final[k], v, rtol=1e-4, atol=1e-5)
     print(f"{name}: {STEPS} steps, first loss {ref_losses[0]:.6f}, last {ref_losses[-1]:.6f}:",
           "ok" if ok else "MISMATCH")
     sys.exit(0 if ok else 1)
