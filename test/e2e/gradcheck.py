@@ -433,6 +433,46 @@ def losses():
     return cases
 
 
+def binary_losses():
+    """BinaryCrossEntropy (both operands), BinaryCrossEntropyWithLogits (both
+    operands) and FocalLoss (scores), for every reduction."""
+    cases = []
+    shp, n, ncls = (3, 4), 6, 5
+    for k, red in enumerate(("mean", "sum", "none")):
+        out = shp if red == "none" else ()
+        attrs = ' {reduction = "%s"}' % red
+        # Probabilities kept inside (0.05, 0.95): log's clamp at -100 and the
+        # 1e-12 floor of the gradient are far away.
+        c = Case("bce_%s" % red, 900 + k)
+        p = c.arg("p", c.rng.uniform(0.05, 0.95, shp).astype(F64))
+        t = c.arg("t", c.rng.uniform(0.0, 1.0, shp).astype(F64))
+        y = c.op("dlc.BinaryCrossEntropy %s, %s%s : %s" % (p, t, attrs, fty([shp, shp], out)), out)
+        c.loss = c.wsum(y) if red == "none" else y
+        cases.append(c)
+        c = Case("bce_logits_%s" % red, 910 + k)
+        x, t = c.randn("x", shp, scale=3.0), c.arg("t", c.rng.uniform(0, 1, shp).astype(F64))
+        y = c.op("dlc.BinaryCrossEntropyWithLogits %s, %s%s : %s" % (x, t, attrs, fty([shp, shp], out)),
+                 out)
+        c.loss = c.wsum(y) if red == "none" else y
+        cases.append(c)
+        for j, (gamma, alpha) in enumerate(((2.0, None), (1.5, [0.25, 0.5, 1.0, 0.75, 1.5]),
+                                            (0.0, None))):
+            c = Case("focal_%s_g%s%s" % (red, str(gamma).replace(".", "p"),
+                                         "_alpha" if alpha else ""), 920 + 3 * k + j)
+            s = c.randn("s", (n, ncls), scale=2.0)
+            lab = c.arg("lab", c.rng.integers(0, ncls, n).astype(np.int64), trainable=False)
+            fattrs = ['reduction = "%s"' % red, "gamma = %r : f64" % gamma]
+            if alpha:
+                fattrs.append("alpha = array<f64: %s>" % ", ".join(map(repr, alpha)))
+            fout = (n,) if red == "none" else ()
+            y = c.op("dlc.FocalLoss %s, %s {%s} : (%s, %s) -> %s" %
+                     (s, lab, ", ".join(fattrs), ty((n, ncls), F64), ty((n,), np.int64),
+                      ty(fout, F64)), fout)
+            c.loss = c.wsum(y) if red == "none" else y
+            cases.append(c)
+    return cases
+
+
 def unused():
     """A trainable parameter the loss ignores (dlc-opt warns; gradient 0),
     one used only by a value the loss ignores, and a used one beside them."""
@@ -479,7 +519,8 @@ def composite():
 
 FAMILIES = {"gemm": gemm, "matmul": matmul, "binary": binary,
             "activations": activations, "softmax": softmax, "shape": shape,
-            "losses": losses, "unused": unused, "composite": composite}
+            "losses": losses, "binary_losses": binary_losses, "unused": unused,
+            "composite": composite}
 
 
 def main():
