@@ -86,6 +86,13 @@ const std::vector<OpRule> &opTable() {
       {"Transpose", "dlc.Transpose", 1, 1, {{"perm", AttrKind::Ints}},
        Operands::Any},
       {"Identity", "dlc.Identity", 1, 1, {}, Operands::Any},
+
+      // Elementwise math, comparison and activations of the seed networks.
+
+      // Shape, reduction and embedding ops.
+
+      // Convolution and pooling.
+
       // Losses (model-format.md, Losses).
       {"SoftmaxCrossEntropyLoss", "dlc.SoftmaxCrossEntropyLoss", 2, 2,
        {{"reduction", AttrKind::String, false, {"mean", "sum", "none"}},

@@ -25,6 +25,11 @@ void populateReductionToLinalgPatterns(RewritePatternSet &patterns);
 void populateGradientToLinalgPatterns(RewritePatternSet &patterns);
 void populateLossToLinalgPatterns(RewritePatternSet &patterns);
 void populateOptimizerToLinalgPatterns(RewritePatternSet &patterns);
+void populateMathToLinalgPatterns(RewritePatternSet &patterns);
+
+void populateTensorOpsToLinalgPatterns(RewritePatternSet &patterns);
+
+void populateConvToLinalgPatterns(RewritePatternSet &patterns);
 
 } // namespace dlc
 } // namespace mlir

@@ -42,6 +42,11 @@ struct ConvertDlcToLinalgPass
     populateGradientToLinalgPatterns(patterns);
     populateLossToLinalgPatterns(patterns);
     populateOptimizerToLinalgPatterns(patterns);
+    populateMathToLinalgPatterns(patterns);
+
+    populateTensorOpsToLinalgPatterns(patterns);
+
+    populateConvToLinalgPatterns(patterns);
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       signalPassFailure();

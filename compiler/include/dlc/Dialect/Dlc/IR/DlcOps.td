@@ -221,4 +221,11 @@ def Dlc_IdentityOp : Dlc_Op<"Identity", [Pure, InferTypeOpAdaptor, DeclareOpInte
 
 include "dlc/Dialect/Dlc/IR/DlcTrainingOps.td"
 
+// The seed networks (one file per op family).
+include "dlc/Dialect/Dlc/IR/DlcMathOps.td"
+
+include "dlc/Dialect/Dlc/IR/DlcTensorOps.td"
+
+include "dlc/Dialect/Dlc/IR/DlcConvOps.td"
+
 #endif // DLC_OPS_TD

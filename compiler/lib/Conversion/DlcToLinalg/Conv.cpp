@@ -1,0 +1,16 @@
+//===- Conv.cpp - dlc conv ops to linalg ----------------------------===//
+//
+// Lowering of the ops in DlcConvOps.td.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LoweringUtils.h"
+#include "dlc/Conversion/Passes.h"
+#include "dlc/Dialect/Dlc/IR/DlcDialect.h"
+
+#include "mlir/Transforms/DialectConversion.h"
+
+using namespace mlir;
+using namespace mlir::dlc;
+
+void mlir::dlc::populateConvToLinalgPatterns(RewritePatternSet &patterns) {}
