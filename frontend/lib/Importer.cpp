@@ -88,6 +88,32 @@ const std::vector<OpRule> &opTable() {
       {"Identity", "dlc.Identity", 1, 1, {}, Operands::Any},
 
       // Elementwise math, comparison and activations of the seed networks.
+      {"Neg", "dlc.Neg", 1, 1, {}},
+      {"Abs", "dlc.Abs", 1, 1, {}},
+      {"Exp", "dlc.Exp", 1, 1, {}},
+      {"Log", "dlc.Log", 1, 1, {}},
+      {"Sqrt", "dlc.Sqrt", 1, 1, {}},
+      {"Reciprocal", "dlc.Reciprocal", 1, 1, {}},
+      {"Selu", "dlc.Selu", 1, 1,
+       {{"alpha", AttrKind::Float}, {"gamma", AttrKind::Float}}},
+      {"HardSigmoid", "dlc.HardSigmoid", 1, 1,
+       {{"alpha", AttrKind::Float}, {"beta", AttrKind::Float}}},
+      {"Softplus", "dlc.Softplus", 1, 1, {}},
+      {"Pow", "dlc.Pow", 2, 2, {}},
+      // ONNX Max and Min are variadic; dlc takes exactly 2 inputs.
+      {"Max", "dlc.Max", 2, 2, {}},
+      {"Min", "dlc.Min", 2, 2, {}},
+      {"Equal", "dlc.Equal", 2, 2, {}, Operands::Any},
+      {"Less", "dlc.Less", 2, 2, {}, Operands::Any},
+      {"Greater", "dlc.Greater", 2, 2, {}, Operands::Any},
+      // The condition's bool element type is checked by dlc.Where's verifier.
+      {"Where", "dlc.Where", 3, 3, {}, Operands::Any},
+      {"Cast", "dlc.Cast", 1, 1, {{"to", AttrKind::Int, /*required=*/true}},
+       Operands::Any},
+      // ONNX gives Clip's bounds as optional inputs; dlc takes them as the
+      // optional attributes min and max (static models).
+      {"Clip", "dlc.Clip", 1, 1,
+       {{"min", AttrKind::Float}, {"max", AttrKind::Float}}},
 
       // Shape, reduction and embedding ops.
 

@@ -33,7 +33,7 @@ warning for an unused trainable parameter) go to stderr.
 
 Tools: those of train_ops.py ($DLC_OPT, $MLIR_TRANSLATE, $CC).
 FAMILY: gemm | matmul | binary | activations | softmax | shape | losses |
-        unused | composite
+        unused | composite | math
 """
 
 import ctypes
@@ -517,10 +517,103 @@ def composite():
     return cases
 
 
+def math():
+    """The elementwise math ops of DlcMathOps.td: unary ops and activations,
+    Pow (both operands, a > 0), Max/Min (ties: half to each operand, as
+    torch), Where (condition from Greater, 3-way broadcasting), Clip, Cast
+    (f64 to f64; through i64 no gradient reaches x)."""
+    cases = []
+    k = 0
+
+    def new(name):
+        nonlocal k
+        k += 1
+        return Case(name, 1000 + k)
+
+    def bty(shape):
+        return ty(shape, F64).replace("f64", "i1")
+
+    def pos(c, name, shape, lo, hi):
+        return c.arg(name, c.rng.uniform(lo, hi, shape).astype(F64))
+
+    unary = [("neg", "Neg", "", None), ("abs", "Abs", "", 0.05), ("exp", "Exp", "", None),
+             ("log", "Log", "", "pos"), ("sqrt", "Sqrt", "", "pos"),
+             ("reciprocal", "Reciprocal", "", 0.5),
+             ("selu", "Selu", "", 1e-2), ("selu_attrs", "Selu", "{alpha = 2.0, gamma = 0.5}", 1e-2),
+             ("softplus", "Softplus", "", None),
+             ("hardsigmoid", "HardSigmoid", "", None),
+             ("hardsigmoid_attrs", "HardSigmoid", "{alpha = 0.5, beta = 0.25}", None),
+             ("clip", "Clip", "{min = -0.5, max = 1.0}", None),
+             ("clip_min", "Clip", "{min = 0.2}", None), ("clip_max", "Clip", "{max = -0.3}", None),
+             ("clip_none", "Clip", "", None)]
+    for name, op, attrs, away in unary:
+        c = new(name)
+        if away == "pos":
+            x = pos(c, "x", (3, 5), 0.3, 3.0)
+        else:
+            x = c.randn("x", (3, 5), away=away or 0.0, scale=2.0)
+            # Away from the kinks of HardSigmoid (t = 0, 1) and Clip (bounds).
+            v = c.args[-1][1]
+            for kink in (-2.5, 2.5, -1.0, 1.0, 0.5, -0.5, 0.2, -0.3):
+                v[np.abs(v - kink) < 1e-2] += 3e-2
+        c.loss = c.wsum(c.unary(op, x, attrs))
+        cases.append(c)
+
+    for sname, sa, sb in (("4x3_3", (4, 3), (3,)), ("3_4x3", (3,), (4, 3)),
+                          ("4x3_scalar", (4, 3), ()), ("4x1_1x5", (4, 1), (1, 5))):
+        c = new("pow_" + sname)
+        a = pos(c, "a", sa, 0.3, 3.0)
+        b = c.randn("b", sb)
+        c.loss = c.wsum(c.binary("Pow", a, b))
+        cases.append(c)
+        for op in ("Max", "Min"):
+            c = new("%s_%s" % (op.lower(), sname))
+            a, b = c.randn("a", sa), c.randn("b", sb)
+            c.loss = c.wsum(c.binary(op, a, b))
+            cases.append(c)
+    for op in ("Max", "Min"):
+        # Ties everywhere: each operand gets half, together dY.
+        c = new("%s_same_operand" % op.lower())
+        a = c.randn("a", (3, 4))
+        c.loss = c.wsum(c.binary(op, a, a))
+        cases.append(c)
+
+    for sname, sc, sx, sy in (("same", (4, 3), (4, 3), (4, 3)),
+                              ("3way", (4, 1), (3,), ()), ("rank3", (2, 1, 1), (1, 3, 1), (4,))):
+        c = new("where_" + sname)
+        cv = c.randn("c", sc, trainable=False, away=0.1)
+        z = c.arg("z", np.zeros((), F64), trainable=False)
+        x, y = c.randn("x", sx), c.randn("y", sy)
+        out = tuple(np.broadcast_shapes(sc, sx, sy))
+        cond = c.op("dlc.Greater %s, %s : (%s, %s) -> %s" %
+                    (cv, z, ty(sc, F64), ty((), F64), bty(sc)), sc)
+        w = c.op("dlc.Where %s, %s, %s : (%s, %s, %s) -> %s" %
+                 (cond, x, y, bty(sc), ty(sx, F64), ty(sy, F64), ty(out, F64)), out)
+        c.loss = c.wsum(w)
+        cases.append(c)
+
+    c = new("cast_f64_f64")
+    x = c.randn("x", (3, 4))
+    y = c.op("dlc.Cast %s {to = 11 : si64} : %s" % (x, fty([(3, 4)], (3, 4))), (3, 4))
+    c.loss = c.wsum(c.unary("Tanh", y))
+    cases.append(c)
+    # Through i64: no gradient flows back to x; only w contributes.
+    c = new("cast_through_i64")
+    x = c.randn("x", (3, 4), scale=3.0)
+    wv = c.randn("v", (3, 4))
+    t = c.op("dlc.Cast %s {to = 7 : si64} : (%s) -> %s" % (x, ty((3, 4), F64), ty((3, 4), np.int64)),
+             (3, 4))
+    y = c.op("dlc.Cast %s {to = 11 : si64} : (%s) -> %s" % (t, ty((3, 4), np.int64), ty((3, 4), F64)),
+             (3, 4))
+    c.loss = c.wsum(c.binary("Mul", y, wv))
+    cases.append(c)
+    return cases
+
+
 FAMILIES = {"gemm": gemm, "matmul": matmul, "binary": binary,
             "activations": activations, "softmax": softmax, "shape": shape,
             "losses": losses, "binary_losses": binary_losses, "unused": unused,
-            "composite": composite}
+            "composite": composite, "math": math}
 
 
 def main():

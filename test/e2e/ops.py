@@ -499,6 +499,172 @@ for _lvl in range(4):
 # ------------------------------------------------------------------ driver
 
 
+# ------------------------------------------ elementwise math (DlcMathOps.td)
+# Unary math and activations, Pow/Max/Min, comparisons (through Where, as the
+# harness feeds and reads float tensors), Where, Cast (float round trips and
+# casts through integer and bool types back to float), Clip.
+
+def _pos(lo, hi, dt=F32):
+    return lambda r, shape=(6, 7): r.uniform(lo, hi, shape).astype(dt)
+
+
+def _no_zero(r, dt=F32):
+    x = wide(r, dt)
+    return np.where(x == 0, dt(0.25), x).astype(dt)
+
+
+def ref_selu(x, alpha=1.67326319217681884765625, gamma=1.05070102214813232421875):
+    x = T.f64(x)
+    return gamma * np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0)))
+
+
+def ref_hardsigmoid(x, alpha=0.2, beta=0.5):
+    return np.clip(alpha * T.f64(x) + beta, 0.0, 1.0)
+
+
+def ref_softplus(x):
+    x = T.f64(x)
+    return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
+
+
+def ref_clip(x, min=None, max=None):
+    x = T.f64(x)
+    if min is not None:
+        x = np.maximum(x, min)
+    if max is not None:
+        x = np.minimum(x, max)
+    return x
+
+
+def _exp_range(r, dt=F32):
+    return np.clip(wide(r, dt), -80.0, 80.0).astype(dt)
+
+
+for _dt, _sfx in ((F32, ""), (F64, "_f64")):
+    add_unary("neg", "neg" + _sfx, "Neg", lambda r, d=_dt: wide(r, d), lambda x: -T.f64(x))
+    add_unary("abs", "abs" + _sfx, "Abs", lambda r, d=_dt: wide(r, d), lambda x: np.abs(T.f64(x)))
+    add_unary("exp", "exp" + _sfx, "Exp", lambda r, d=_dt: _exp_range(r, d),
+              lambda x: np.exp(T.f64(x)))
+    add_unary("log", "log" + _sfx, "Log", lambda r, d=_dt: _pos(1e-6, 1e6, d)(r),
+              lambda x: np.log(T.f64(x)))
+    add_unary("sqrt", "sqrt" + _sfx, "Sqrt", lambda r, d=_dt: _pos(0.0, 1e4, d)(r),
+              lambda x: np.sqrt(T.f64(x)))
+    add_unary("reciprocal", "reciprocal" + _sfx, "Reciprocal",
+              lambda r, d=_dt: _no_zero(r, d), lambda x: 1.0 / T.f64(x))
+    add_unary("selu", "selu" + _sfx, "Selu", lambda r, d=_dt: wide(r, d), ref_selu)
+    add_unary("hardsigmoid", "hardsigmoid" + _sfx, "HardSigmoid",
+              lambda r, d=_dt: wide(r, d), ref_hardsigmoid)
+    add_unary("softplus", "softplus" + _sfx, "Softplus", lambda r, d=_dt: wide(r, d),
+              ref_softplus)
+    add_unary("clip", "clip_both" + _sfx, "Clip", lambda r, d=_dt: wide(r, d), ref_clip,
+              {"min": -1.5, "max": 6.0})
+add_unary("selu", "selu_attrs", "Selu", wide, ref_selu, {"alpha": 2.0, "gamma": 0.5})
+add_unary("hardsigmoid", "hardsigmoid_attrs", "HardSigmoid", wide, ref_hardsigmoid,
+          {"alpha": 0.5, "beta": 0.25})
+add_unary("clip", "clip_min_only", "Clip", wide, ref_clip, {"min": 0.0})
+add_unary("clip", "clip_max_only", "Clip", wide, ref_clip, {"max": -2.0})
+add_unary("clip", "clip_none", "Clip", lambda r: rnd(r, [3, 4]), ref_clip)
+add_unary("sizes", "sizes_softplus_3x257", "Softplus", lambda r: rnd(r, [3, 257], scale=20),
+          ref_softplus)
+
+add_binary("Max", lambda a, b: np.maximum(T.f64(a), T.f64(b)))
+add_binary("Min", lambda a, b: np.minimum(T.f64(a), T.f64(b)))
+
+
+def add_pow(name, make_a, make_b, dt=F32):
+    @case("pow", name)
+    def build(rng, cname):
+        a, b = make_a(rng).astype(dt), make_b(rng).astype(dt)
+        m = T.single_op_model(cname, "Pow", [("a", a), ("b", b)])
+        ref = np.power(T.f64(a), T.f64(b))
+        return Case(m, {"a": a, "b": b}, {"y": (ref, dt, 0.0)})
+
+
+add_pow("pow_4x3_3", lambda r: r.uniform(0.1, 4.0, [4, 3]), lambda r: r.uniform(-3, 3, [3]))
+add_pow("pow_scalar_exponent", lambda r: r.uniform(0.1, 4.0, [5, 6]),
+        lambda r: np.array(2.5))
+add_pow("pow_negative_base_integer_exponent", lambda r: r.uniform(-3, 3, [4, 5]),
+        lambda r: np.array([2.0, 3.0, -1.0, 0.0, 1.0]))
+add_pow("pow_f64_rank3", lambda r: r.uniform(0.1, 4.0, [2, 3, 4]),
+        lambda r: r.uniform(-3, 3, [3, 1]), F64)
+
+
+def add_graph_case(group, name, make):
+    """make(rng) -> (inputs [(name, array)], nodes, ref, dtype)"""
+    @case(group, name)
+    def build(rng, cname):
+        inputs, nodes, ref, dt = make(rng)
+        m = graph_model(cname, inputs, nodes, ["y"])
+        return Case(m, dict(inputs), {"y": (ref, dt, 0.0)})
+
+
+def _compare_case(op, npop, dt, sa, sb):
+    def make(rng):
+        a = rnd(rng, sa, dt)
+        b = rnd(rng, sb, dt)
+        # Some exact ties (where shapes allow).
+        if sa == sb:
+            b = np.where(rng.uniform(size=sa) < 0.3, a, b).astype(dt)
+        x = rnd(rng, np.broadcast_shapes(sa, sb), dt)
+        z = np.zeros([], dt)
+        nodes = [node(op, ["a", "b"], "c"), node("Where", ["c", "x", "z"], "y")]
+        ref = np.where(npop(T.f64(a), T.f64(b)), T.f64(x), 0.0)
+        return [("a", a), ("b", b), ("x", x), ("z", z)], nodes, ref, dt
+    return make
+
+
+for _op, _np in (("Equal", np.equal), ("Less", np.less), ("Greater", np.greater)):
+    _lo = _op.lower()
+    add_graph_case("compare", "%s_4x3_4x3" % _lo, _compare_case(_op, _np, F32, (4, 3), (4, 3)))
+    add_graph_case("compare", "%s_4x3_3" % _lo, _compare_case(_op, _np, F32, (4, 3), (3,)))
+    add_graph_case("compare", "%s_f64_2x1x3_4x1" % _lo,
+                   _compare_case(_op, _np, F64, (2, 1, 3), (4, 1)))
+
+
+def _where_case(dt, sc, sx, sy):
+    def make(rng):
+        c = rnd(rng, sc, dt)
+        x, y = rnd(rng, sx, dt), rnd(rng, sy, dt)
+        z = np.zeros([], dt)
+        nodes = [node("Greater", ["c", "z"], "cond"), node("Where", ["cond", "x", "y"], "y0"),
+                 node("Identity", ["y0"], "y")]
+        ref = np.where(T.f64(c) > 0, T.f64(x), T.f64(y))
+        return [("c", c), ("z", z), ("x", x), ("y_in", y)], \
+            [dict(n, inputs=[("y_in" if i == "y" else i) for i in n["inputs"]])
+             for n in nodes], ref, dt
+    return make
+
+
+add_graph_case("where", "where_same", _where_case(F32, (4, 3), (4, 3), (4, 3)))
+add_graph_case("where", "where_3way_broadcast", _where_case(F32, (4, 1), (3,), ()))
+add_graph_case("where", "where_f64_rank3", _where_case(F64, (2, 1, 1), (1, 3, 1), (4,)))
+
+
+def _cast_case(dt, chain, ref_fn, out_dt):
+    def make(rng):
+        x = (rnd(rng, (5, 6), dt, scale=3.0))
+        x.flat[:3] = [0.0, -0.0, 2.5]
+        nodes, prev = [], "x"
+        for i, to in enumerate(chain):
+            out = "y" if i == len(chain) - 1 else "t%d" % i
+            nodes.append(node("Cast", [prev], out, to=to))
+            prev = out
+        return [("x", x)], nodes, ref_fn(T.f64(x)), out_dt
+    return make
+
+
+add_graph_case("cast", "cast_f32_f64", _cast_case(F32, [11], lambda x: x, F64))
+add_graph_case("cast", "cast_f64_f32", _cast_case(F64, [1], lambda x: x, F32))
+add_graph_case("cast", "cast_f32_f32", _cast_case(F32, [1], lambda x: x, F32))
+add_graph_case("cast", "cast_f32_i64_f32", _cast_case(F32, [7, 1], np.trunc, F32))
+add_graph_case("cast", "cast_f64_i32_f64", _cast_case(F64, [6, 11], np.trunc, F64))
+add_graph_case("cast", "cast_f32_i8_i64_f64", _cast_case(F32, [3, 7, 11], np.trunc, F64))
+add_graph_case("cast", "cast_f32_bool_f32",
+               _cast_case(F32, [9, 1], lambda x: (x != 0).astype(np.float64), F32))
+add_graph_case("cast", "cast_f64_bool_i32_f64",
+               _cast_case(F64, [9, 6, 11], lambda x: (x != 0).astype(np.float64), F64))
+
+
 def run_case(cname, build, workdir):
     rng = np.random.default_rng(zlib.crc32(cname.encode()))
     c = build(rng, cname)
