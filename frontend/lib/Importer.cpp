@@ -46,7 +46,12 @@ struct AttrRule {
 };
 
 /// Element types an op's tensor inputs may have.
-enum class Operands { Float, Any, ScoresLabels /* float, then integer */ };
+enum class Operands {
+  Float,
+  Any,
+  ScoresLabels, // float, then integer
+  DataIndices   // any, then integer
+};
 
 struct OpRule {
   const char *onnxName;
@@ -54,6 +59,9 @@ struct OpRule {
   unsigned minInputs, maxInputs;
   std::vector<AttrRule> attrs;
   Operands operands = Operands::Float;
+  /// More than 1: a variadic-result op, one result per node output; when the
+  /// node sets no `num_outputs`, the importer sets it to the output count.
+  unsigned maxOutputs = 1;
 };
 
 const std::vector<OpRule> &opTable() {
@@ -116,6 +124,33 @@ const std::vector<OpRule> &opTable() {
        {{"min", AttrKind::Float}, {"max", AttrKind::Float}}},
 
       // Shape, reduction and embedding ops.
+      {"Concat", "dlc.Concat", 1, 1024, {{"axis", AttrKind::Int, /*required=*/true}},
+       Operands::Any},
+      {"Split", "dlc.Split", 1, 1,
+       {{"axis", AttrKind::Int}, {"split", AttrKind::Ints}, {"num_outputs", AttrKind::Int}},
+       Operands::Any, /*maxOutputs=*/1024},
+      {"Slice", "dlc.Slice", 1, 1,
+       {{"starts", AttrKind::Ints, /*required=*/true},
+        {"ends", AttrKind::Ints, /*required=*/true},
+        {"axes", AttrKind::Ints},
+        {"steps", AttrKind::Ints}},
+       Operands::Any},
+      {"Squeeze", "dlc.Squeeze", 1, 1, {{"axes", AttrKind::Ints}}, Operands::Any},
+      {"Unsqueeze", "dlc.Unsqueeze", 1, 1, {{"axes", AttrKind::Ints, /*required=*/true}},
+       Operands::Any},
+      {"ReduceSum", "dlc.ReduceSum", 1, 1,
+       {{"axes", AttrKind::Ints}, {"keepdims", AttrKind::Int},
+        {"noop_with_empty_axes", AttrKind::ZeroOnly}}},
+      {"ReduceMean", "dlc.ReduceMean", 1, 1,
+       {{"axes", AttrKind::Ints}, {"keepdims", AttrKind::Int},
+        {"noop_with_empty_axes", AttrKind::ZeroOnly}}},
+      {"ReduceMax", "dlc.ReduceMax", 1, 1,
+       {{"axes", AttrKind::Ints}, {"keepdims", AttrKind::Int},
+        {"noop_with_empty_axes", AttrKind::ZeroOnly}}},
+      {"ArgMax", "dlc.ArgMax", 1, 1,
+       {{"axis", AttrKind::Int}, {"keepdims", AttrKind::Int},
+        {"select_last_index", AttrKind::ZeroOnly}}},
+      {"Gather", "dlc.Gather", 2, 2, {{"axis", AttrKind::Int}}, Operands::DataIndices},
 
       // Convolution and pooling.
 
@@ -334,9 +369,16 @@ LogicalResult Importer::importNode(const NodeDecl &node) {
                    : " to " + std::to_string(rule->maxInputs))
            << (rule->maxInputs == 1 ? " input" : " inputs") << ", got "
            << numInputs;
-  if (node.outputs.size() != 1)
+  if (rule->maxOutputs == 1 && node.outputs.size() != 1)
     return emitError(nodeLoc(node, node.pos))
            << "has 1 output, got " << node.outputs.size();
+  if (rule->maxOutputs > 1 &&
+      (node.outputs.empty() || node.outputs.size() > rule->maxOutputs))
+    return emitError(nodeLoc(node, node.pos))
+           << "has 1 to " << rule->maxOutputs << " outputs, got " << node.outputs.size();
+  for (const std::string &name : node.outputs)
+    if (name.empty())
+      return emitError(nodeLoc(node, node.pos)) << "outputs cannot be omitted";
 
   SmallVector<Value> operands;
   for (size_t i = 0; i < numInputs; ++i) {
@@ -345,7 +387,9 @@ LogicalResult Importer::importNode(const NodeDecl &node) {
              << "input " << i << " cannot be omitted";
     Value operand = values.lookup(node.inputs[i]);
     Type element = cast<ShapedType>(operand.getType()).getElementType();
-    bool wantsInteger = rule->operands == Operands::ScoresLabels && i == 1;
+    bool wantsInteger = (rule->operands == Operands::ScoresLabels ||
+                         rule->operands == Operands::DataIndices) &&
+                        i == 1;
     bool wantsFloat = rule->operands == Operands::Float ||
                       (rule->operands == Operands::ScoresLabels && i == 0);
     if (wantsFloat && !element.isF32() && !element.isF64())
@@ -366,9 +410,14 @@ LogicalResult Importer::importNode(const NodeDecl &node) {
   Location loc = nodeLoc(node, node.pos);
   OperationState state(loc, rule->dialectName);
   state.addOperands(operands);
+  if (rule->maxOutputs > 1 && !attrs.get("num_outputs"))
+    attrs.set("num_outputs",
+              builder.getIntegerAttr(builder.getIntegerType(64, /*isSigned=*/true),
+                                     static_cast<int64_t>(node.outputs.size())));
   state.addAttributes(attrs);
-  // A placeholder result type; the op's shape rule supplies the real one.
-  state.addTypes(UnrankedTensorType::get(builder.getF32Type()));
+  // Placeholder result types; the op's shape rule supplies the real ones.
+  for (size_t i = 0; i < node.outputs.size(); ++i)
+    state.addTypes(UnrankedTensorType::get(builder.getF32Type()));
   Operation *op = builder.create(state);
 
   auto infer = cast<InferTypeOpInterface>(op);
@@ -378,10 +427,15 @@ LogicalResult Importer::importNode(const NodeDecl &node) {
                                     op->getPropertiesStorage(), op->getRegions(),
                                     resultTypes)))
     return failure();
-  op->getResult(0).setType(resultTypes.front());
+  if (resultTypes.size() != node.outputs.size())
+    return emitError(loc) << "has " << resultTypes.size() << " results but "
+                          << node.outputs.size() << " outputs";
+  for (auto [result, type] : llvm::zip(op->getResults(), resultTypes))
+    result.setType(type);
   if (failed(verify(op, /*verifyRecursively=*/false)))
     return failure();
-  values[node.outputs[0]] = op->getResult(0);
+  for (auto [name, result] : llvm::zip(node.outputs, op->getResults()))
+    values[name] = result;
   return success();
 }
 
