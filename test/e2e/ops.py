@@ -496,6 +496,163 @@ for _lvl in range(4):
     add_optlevel(_lvl)
 
 
+# ------------------------------------------- shape, reduction and embedding ops
+
+
+def multi_model(name, inputs, op, ins, outs, attrs=None, input_dtypes=None):
+    """A one-node model with any number of outputs; input_dtypes overrides
+    the dtype name of an input (integer indices)."""
+    n = {"name": op.lower(), "op": op, "inputs": list(ins), "outputs": list(outs)}
+    if attrs:
+        n["attrs"] = attrs
+    dts = input_dtypes or {}
+    return {"version": 1, "name": name,
+            "inputs": [{"name": k, "dtype": dts.get(k) or T.dtype_name(a.dtype),
+                        "shape": list(a.shape)} for k, a in inputs],
+            "nodes": [n], "outputs": list(outs)}
+
+
+def add_concat(cname, shapes, axis, dt=F32):
+    @case("concat", cname)
+    def build(rng, name):
+        xs = [("x%d" % i, rnd(rng, s, dt)) for i, s in enumerate(shapes)]
+        m = multi_model(name, xs, "Concat", [k for k, _ in xs], ["y"], {"axis": axis})
+        ref = np.concatenate([T.f64(a) for _, a in xs], axis=axis)
+        return Case(m, dict(xs), {"y": (ref, dt, 0.0)})
+
+
+add_concat("concat_axis0", [[2, 3], [4, 3]], 0)
+add_concat("concat_axis1_three", [[2, 3], [2, 1], [2, 5]], 1)
+add_concat("concat_axis_neg1_rank3", [[2, 3, 4], [2, 3, 2]], -1)
+add_concat("concat_single", [[3, 4]], 0)
+add_concat("concat_f64_axis1", [[2, 2, 3], [2, 4, 3]], 1, F64)
+
+
+def add_split(cname, shape, axis, split, nout, dt=F32, num_outputs_attr=False):
+    @case("split", cname)
+    def build(rng, name):
+        x = rnd(rng, shape, dt)
+        attrs = {}
+        if axis is not None:
+            attrs["axis"] = axis
+        if split is not None:
+            attrs["split"] = split
+        if num_outputs_attr:
+            attrs["num_outputs"] = nout
+        outs = ["y%d" % i for i in range(nout)]
+        m = multi_model(name, [("x", x)], "Split", ["x"], outs, attrs)
+        ax = 0 if axis is None else axis
+        d = x.shape[ax]
+        sizes = split or [min(-(-d // nout), d - -(-d // nout) * i) for i in range(nout)]
+        bounds = np.cumsum(sizes)[:-1]
+        parts = np.split(T.f64(x), bounds, axis=ax)
+        return Case(m, {"x": x}, {o: (p, dt, 0.0) for o, p in zip(outs, parts)})
+
+
+add_split("split_equal_default_axis", [6, 3], None, None, 3)
+add_split("split_sizes_axis1", [2, 7, 2], 1, [2, 4, 1], 3)
+add_split("split_uneven_num_outputs", [2, 7], -1, None, 3, num_outputs_attr=True)
+add_split("split_f64_two", [4, 2], 0, [1, 3], 2, F64)
+
+
+def add_slice(cname, shape, starts, ends, axes=None, steps=None, dt=F32):
+    @case("slice", cname)
+    def build(rng, name):
+        x = rnd(rng, shape, dt)
+        attrs = {"starts": starts, "ends": ends}
+        if axes is not None:
+            attrs["axes"] = axes
+        if steps is not None:
+            attrs["steps"] = steps
+        idx = [slice(None)] * x.ndim
+        for i, (s, e) in enumerate(zip(starts, ends)):
+            a = axes[i] if axes is not None else i
+            k = steps[i] if steps is not None else 1
+            # numpy's clamping differs for huge negative ends with negative
+            # steps: None means "through index 0".
+            if k < 0 and e < -x.shape[a]:
+                e = None
+            idx[a] = slice(s, e, k)
+        ref = T.f64(x)[tuple(idx)]
+        return Case(unary(name, "Slice", x, ref, attrs).model, {"x": x}, {"y": (ref, dt, 0.0)})
+
+
+add_slice("slice_basic", [5, 6], [1, 2], [4, 5])
+add_slice("slice_axes_negative_bounds", [4, 8], [1], [-1], axes=[1])
+add_slice("slice_steps2", [7, 9], [0, 1], [7, 9], steps=[2, 3])
+add_slice("slice_negative_step", [5, 6], [-1], [-100], axes=[1], steps=[-1])
+add_slice("slice_negative_step2_axis0", [7, 3], [5], [0], axes=[0], steps=[-2])
+add_slice("slice_clamped_ends", [4, 5], [-10, 2], [100, 1000], axes=[0, -1])
+add_slice("slice_rank3_mixed", [3, 4, 5], [2, 0], [-4, 5], axes=[2, 0], steps=[-1, 2])
+add_slice("slice_f64", [6], [1], [5], steps=[3], dt=F64)
+
+
+def add_squeeze(cname, shape, axes, op="Squeeze", dt=F32):
+    attrs = None if axes is None else {"axes": axes}
+
+    def ref(x, **_):
+        if op == "Squeeze":
+            return T.f64(x).squeeze() if axes is None else T.f64(x).squeeze(tuple(axes))
+        y = T.f64(x)
+        out_rank = x.ndim + len(axes)
+        for a in sorted(a + out_rank if a < 0 else a for a in axes):
+            y = np.expand_dims(y, a)
+        return y
+
+    add_unary(op.lower(), cname, op, lambda r: rnd(r, shape, dt), ref, attrs)
+
+
+add_squeeze("squeeze_all", [1, 3, 1, 4], None)
+add_squeeze("squeeze_axes", [1, 3, 1, 4], [2])
+add_squeeze("squeeze_negative_axes", [2, 1, 3, 1], [-1, 1])
+add_squeeze("squeeze_f64_to_scalar", [1, 1], None, dt=F64)
+add_squeeze("unsqueeze_front_back", [3, 4], [0, 3], op="Unsqueeze")
+add_squeeze("unsqueeze_negative", [3, 4], [-1], op="Unsqueeze")
+add_squeeze("unsqueeze_middle_two", [2, 3], [1, 2], op="Unsqueeze")
+add_squeeze("unsqueeze_f64_scalar", [], [0], op="Unsqueeze", dt=F64)
+
+
+def add_reduce(op, fn, cname, shape, axes, keepdims, dt=F32):
+    attrs = {}
+    if axes is not None:
+        attrs["axes"] = axes
+    if keepdims is not None:
+        attrs["keepdims"] = keepdims
+
+    def ref(x, **_):
+        ax = None if not axes else tuple(axes)
+        return fn(T.f64(x), axis=ax, keepdims=keepdims != 0)
+
+    add_unary(op.lower(), cname, op, lambda r: rnd(r, shape, dt), ref, attrs or None)
+
+
+for _op, _fn in (("ReduceMean", np.mean), ("ReduceMax", np.max), ("ReduceSum", np.sum)):
+    _p = _op.lower()
+    add_reduce(_op, _fn, _p + "_all_keep", [3, 4], None, None)
+    add_reduce(_op, _fn, _p + "_axis1", [3, 4, 5], [1], 0)
+    add_reduce(_op, _fn, _p + "_axes_neg_keep", [3, 4, 5], [0, -1], 1)
+    add_reduce(_op, _fn, _p + "_all_nokeep", [2, 3], None, 0)
+    add_reduce(_op, _fn, _p + "_f64_axis0", [5, 2], [0], 0, F64)
+
+
+def add_gather(cname, data_shape, idx, idt="i64", dt=F32):
+    @case("gather", cname)
+    def build(rng, name):
+        data = rnd(rng, data_shape, dt)
+        ind = np.array(idx, dtype=np.int64 if idt == "i64" else np.int32)
+        m = multi_model(name, [("data", data), ("idx", ind)], "Gather", ["data", "idx"],
+                        ["y"], None, {"idx": idt})
+        ref = np.take(T.f64(data), ind.astype(np.int64), axis=0)
+        return Case(m, {"data": data, "idx": ind}, {"y": (ref, dt, 0.0)})
+
+
+add_gather("gather_embedding_2d_idx", [10, 4], [[1, 3, 3], [0, 9, 2]])
+add_gather("gather_negative_idx", [6, 3], [-1, 0, -6])
+add_gather("gather_i32_1d_data", [7], [[6, 2], [2, 0]], idt="i32")
+add_gather("gather_scalar_idx_rank3", [5, 2, 3], 4)
+add_gather("gather_f64", [4, 2], [3, 3, 1], dt=F64)
+
+
 # ------------------------------------------------------------------ driver
 
 

@@ -74,47 +74,80 @@ Value reduce(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> axes, bool k
       .getResult(0);
 }
 
+// One generic over the result: each element is read from the input whose
+// range along the axis holds it (tensor.extract at a clamped index from each
+// input, then a select chain). No slices, so bufferization needs no strided
+// copies (memrefCopy calls).
 struct ConcatLowering : OpConversionPattern<ConcatOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(ConcatOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
     auto type = cast<RankedTensorType>(op.getType());
-    int64_t axis = op.getNormalizedAxis(), rank = type.getRank(), offset = 0;
-    Value result = createEmpty(rewriter, loc, type);
-    for (Value in : adaptor.getInputs()) {
-      auto t = cast<RankedTensorType>(in.getType());
-      SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0)), sizes,
-          strides(rank, rewriter.getIndexAttr(1));
-      offsets[axis] = rewriter.getIndexAttr(offset);
-      for (int64_t d : t.getShape())
-        sizes.push_back(rewriter.getIndexAttr(d));
-      result = tensor::InsertSliceOp::create(rewriter, loc, in, result, offsets, sizes, strides);
-      offset += t.getDimSize(axis);
+    int64_t axis = op.getNormalizedAxis(), rank = type.getRank();
+    if (type.getNumElements() == 0) {
+      rewriter.replaceOp(op, createEmpty(rewriter, loc, type));
+      return success();
     }
-    rewriter.replaceOp(op, result);
+    SmallVector<Value> inputs;
+    SmallVector<int64_t> offsets, sizes;
+    int64_t offset = 0;
+    for (Value in : adaptor.getInputs()) {
+      int64_t size = cast<RankedTensorType>(in.getType()).getDimSize(axis);
+      if (size > 0) {
+        inputs.push_back(in);
+        offsets.push_back(offset);
+        sizes.push_back(size);
+      }
+      offset += size;
+    }
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{type}, ValueRange{}, ValueRange{createEmpty(rewriter, loc, type)},
+        ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(rank, ctx)},
+        SmallVector<IteratorType>(rank, IteratorType::parallel),
+        [&](OpBuilder &b, Location l, ValueRange) {
+          SmallVector<Value> idx;
+          for (int64_t d = 0; d < rank; ++d)
+            idx.push_back(linalg::IndexOp::create(b, l, d));
+          Value p = idx[axis];
+          Value result;
+          for (size_t k = 0; k < inputs.size(); ++k) {
+            Value rel = arith::SubIOp::create(b, l, p, indexConst(b, l, offsets[k]));
+            Value clamped = arith::MaxSIOp::create(b, l, rel, indexConst(b, l, 0));
+            clamped = arith::MinSIOp::create(b, l, clamped, indexConst(b, l, sizes[k] - 1));
+            SmallVector<Value> at(idx);
+            at[axis] = clamped;
+            Value v = tensor::ExtractOp::create(b, l, inputs[k], at);
+            if (!result) {
+              result = v;
+              continue;
+            }
+            Value here = arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge, p,
+                                               indexConst(b, l, offsets[k]));
+            result = arith::SelectOp::create(b, l, here, v, result);
+          }
+          linalg::YieldOp::create(b, l, result);
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
     return success();
   }
 };
 
+// Each output is a Slice of the input (lowered by SliceLowering).
 struct SplitLowering : OpConversionPattern<SplitOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(SplitOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
     int64_t axis = op.getNormalizedAxis(), offset = 0;
     SmallVector<Value> parts;
     for (Value r : op.getResults()) {
-      auto t = cast<RankedTensorType>(r.getType());
-      int64_t rank = t.getRank();
-      SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0)), sizes,
-          strides(rank, rewriter.getIndexAttr(1));
-      offsets[axis] = rewriter.getIndexAttr(offset);
-      for (int64_t d : t.getShape())
-        sizes.push_back(rewriter.getIndexAttr(d));
-      parts.push_back(tensor::ExtractSliceOp::create(rewriter, loc, t, adaptor.getInput(),
-                                                     offsets, sizes, strides));
-      offset += t.getDimSize(axis);
+      int64_t size = cast<RankedTensorType>(r.getType()).getDimSize(axis);
+      parts.push_back(SliceOp::create(rewriter, op.getLoc(), adaptor.getInput(),
+                                      rewriter.getDenseI64ArrayAttr({offset}),
+                                      rewriter.getDenseI64ArrayAttr({offset + size}),
+                                      rewriter.getDenseI64ArrayAttr({axis}), DenseI64ArrayAttr()));
+      offset += size;
     }
     rewriter.replaceOp(op, parts);
     return success();
