@@ -33,7 +33,7 @@ warning for an unused trainable parameter) go to stderr.
 
 Tools: those of train_ops.py ($DLC_OPT, $MLIR_TRANSLATE, $CC).
 FAMILY: gemm | matmul | binary | activations | softmax | shape | losses |
-        unused | composite | math
+        unused | composite | math | tensor
 """
 
 import ctypes
@@ -607,13 +607,98 @@ def math():
              (3, 4))
     c.loss = c.wsum(c.binary("Mul", y, wv))
     cases.append(c)
+
+
+def tensor():
+    """Concat, Split (one output unused too), Slice (steps, negative steps,
+    clamping), Squeeze, Unsqueeze, ReduceMean, ReduceMax (distinct values:
+    no ties) and Gather (repeated and negative indices: the scatter-add)."""
+    cases = []
+
+    def new(name):
+        c = Case(name, 1000 + len(cases))
+        cases.append(c)
+        return c
+
+    def arr(v):
+        return ", ".join(map(str, v))
+
+    c = new("concat_axis1")
+    a, b = c.randn("a", (2, 3)), c.randn("b", (2, 2))
+    c.loss = c.wsum(c.op("dlc.Concat %s, %s {axis = 1 : si64} : %s" %
+                         (a, b, fty([(2, 3), (2, 2)], (2, 5))), (2, 5)))
+    c = new("concat_three_axis0_same_input")
+    a, b = c.randn("a", (1, 3)), c.randn("b", (2, 3))
+    c.loss = c.wsum(c.op("dlc.Concat %s, %s, %s {axis = 0 : si64} : %s" %
+                         (a, b, a, fty([(1, 3), (2, 3), (1, 3)], (4, 3))), (4, 3)))
+
+    for name, used in (("split_both_used", (0, 1)), ("split_second_unused", (0,))):
+        c = new(name)
+        x = c.randn("x", (3, 6))
+        v = "%%v%d" % c.counter
+        c.counter += 1
+        c.lines.append("    %s:2 = dlc.Split %s {axis = 1 : si64, split = array<i64: 2, 4>} : "
+                       "(%s) -> (%s, %s)" % (v, x, ty((3, 6), F64), ty((3, 2), F64),
+                                             ty((3, 4), F64)))
+        c.shapes[v + "#0"], c.shapes[v + "#1"] = (3, 2), (3, 4)
+        losses = [c.wsum("%s#%d" % (v, i)) for i in used]
+        c.loss = losses[0] if len(losses) == 1 else c.binary("Add", losses[0], losses[1])
+
+    for name, shp, starts, ends, axes, steps, out in (
+            ("slice_basic", (4, 5), (1, 2), (3, 5), None, None, (2, 3)),
+            ("slice_steps", (5, 7), (0, 1), (5, 7), (0, 1), (2, 3), (3, 2)),
+            ("slice_negative_step", (4, 6), (-1,), (-100,), (1,), (-2,), (4, 3)),
+            ("slice_clamped", (3, 4), (-10,), (100,), (0,), None, (3, 4))):
+        c = new(name)
+        x = c.randn("x", shp)
+        attrs = "starts = array<i64: %s>, ends = array<i64: %s>" % (arr(starts), arr(ends))
+        if axes:
+            attrs += ", axes = array<i64: %s>" % arr(axes)
+        if steps:
+            attrs += ", steps = array<i64: %s>" % arr(steps)
+        c.loss = c.wsum(c.op("dlc.Slice %s {%s} : %s" % (x, attrs, fty([shp], out)), out))
+
+    c = new("squeeze_all")
+    x = c.randn("x", (1, 3, 1))
+    c.loss = c.wsum(c.op("dlc.Squeeze %s : %s" % (x, fty([(1, 3, 1)], (3,))), (3,)))
+    c = new("unsqueeze")
+    x = c.randn("x", (2, 3))
+    c.loss = c.wsum(c.op("dlc.Unsqueeze %s {axes = array<i64: 0, -1>} : %s" %
+                         (x, fty([(2, 3)], (1, 2, 3, 1))), (1, 2, 3, 1)))
+
+    s = (2, 3, 4)
+    for op in ("ReduceMean", "ReduceMax"):
+        for axes, keep in (((), 1), ((1,), 0), ((0, -1), 1), ((0, 1, 2), 0)):
+            allax = axes or (0, 1, 2)
+            norm = [a % 3 for a in allax]
+            out = tuple(1 if i in norm else d for i, d in enumerate(s)) if keep else \
+                tuple(d for i, d in enumerate(s) if i not in norm)
+            c = new("%s_axes%s_keep%d" % (op.lower(), "_".join(map(str, axes)).replace("-", "m")
+                                          or "all", keep))
+            x = c.randn("x", s)
+            attrs = "keepdims = %d : si64" % keep
+            if axes:
+                attrs = "axes = array<i64: %s>, " % arr(axes) + attrs
+            c.loss = c.wsum(c.op("dlc.%s %s {%s} : %s" % (op, x, attrs, fty([s], out)), out))
+
+    for name, dshape, idx, idt in (
+            ("gather_rows_repeated", (5, 3), [[1, 4, 1], [0, -1, 1]], np.int64),
+            ("gather_1d_i32", (6,), [2, 2, -6, 5], np.int32),
+            ("gather_scalar_index_rank3", (4, 2, 3), 2, np.int64)):
+        c = new(name)
+        d = c.randn("d", dshape)
+        ind = np.array(idx, dtype=idt)
+        i = c.arg("idx", ind, trainable=False)
+        out = ind.shape + dshape[1:]
+        c.loss = c.wsum(c.op("dlc.Gather %s, %s : (%s, %s) -> %s" %
+                             (d, i, ty(dshape, F64), ty(ind.shape, idt), ty(out, F64)), out))
     return cases
 
 
 FAMILIES = {"gemm": gemm, "matmul": matmul, "binary": binary,
             "activations": activations, "softmax": softmax, "shape": shape,
             "losses": losses, "binary_losses": binary_losses, "unused": unused,
-            "composite": composite, "math": math}
+            "composite": composite, "math": math, "tensor": tensor}
 
 
 def main():
