@@ -1,0 +1,94 @@
+// dlc-convert-to-linalg of the tensor ops: index-computing linalg.generic ops (Slice, SliceGrad, Concat, Gather: linalg.index + tensor.extract), reductions (ReduceMax, ArgMax carrying (max, index)), GatherGrad as a scatter-add reduction over the indices, Squeeze through Reshape; no calls.
+// RUN: dlc-opt %s -dlc-convert-to-linalg -split-input-file | FileCheck %s
+
+// ArgMax: one reduction with two outputs, the first index kept on ties (ogt).
+// CHECK-LABEL: func.func @argmax
+// CHECK: %[[V:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<2xf32>)
+// CHECK: %[[I:.*]] = linalg.fill ins(%{{.*}} : i64) outs(%{{.*}} : tensor<2xi64>)
+// CHECK: %[[G:.*]]:2 = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%{{.*}} : tensor<2x3xf32>) outs(%[[V]], %[[I]] : tensor<2xf32>, tensor<2xi64>)
+// CHECK: linalg.index 1
+// CHECK: arith.cmpf ogt
+// CHECK: return %[[G]]#1 : tensor<2xi64>
+// CHECK-NOT: dlc.
+func.func @argmax(%x: tensor<2x3xf32>) -> tensor<2xi64> {
+  %0 = dlc.ArgMax %x {axis = 1 : si64, keepdims = 0 : si64} : (tensor<2x3xf32>) -> tensor<2xi64>
+  return %0 : tensor<2xi64>
+}
+
+// -----
+
+// Gather: a generic over the result reading the index, wrapping negatives.
+// CHECK-LABEL: func.func @gather
+// CHECK: linalg.generic {{.*}} ins(%{{.*}} : tensor<3xi32>) outs(%{{.*}} : tensor<3x4xf32>)
+// CHECK: arith.index_cast %{{.*}} : i32 to index
+// CHECK: arith.cmpi slt
+// CHECK: tensor.extract %{{.*}} : tensor<10x4xf32>
+// CHECK-NOT: dlc.
+func.func @gather(%t: tensor<10x4xf32>, %i: tensor<3xi32>) -> tensor<3x4xf32> {
+  %0 = dlc.Gather %t, %i : (tensor<10x4xf32>, tensor<3xi32>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}
+
+// -----
+
+// GatherGrad: loops (row, column, index position), the last reduced.
+// CHECK-LABEL: func.func @gather_grad
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%{{.*}}, %{{.*}} : tensor<3xi64>, tensor<3x4xf32>) outs(%{{.*}} : tensor<10x4xf32>)
+// CHECK: linalg.index 0
+// CHECK: arith.cmpi eq
+// CHECK: arith.addf
+// CHECK-NOT: dlc.
+func.func @gather_grad(%dy: tensor<3x4xf32>, %i: tensor<3xi64>) -> tensor<10x4xf32> {
+  %0 = dlc.GatherGrad %dy, %i : (tensor<3x4xf32>, tensor<3xi64>) -> tensor<10x4xf32>
+  return %0 : tensor<10x4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @squeeze
+// CHECK: tensor.collapse_shape %{{.*}} {{\[}}[0, 1]] : tensor<4x1xf32> into tensor<4xf32>
+func.func @squeeze(%x: tensor<4x1xf32>) -> tensor<4xf32> {
+  %0 = dlc.Squeeze %x : (tensor<4x1xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// ReduceMax: a reduction from -inf with maximumf.
+// CHECK-LABEL: func.func @reducemax
+// CHECK: arith.constant 0xFF800000 : f32
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
+// CHECK: arith.maximumf
+func.func @reducemax(%x: tensor<4x3xf32>) -> tensor<4xf32> {
+  %0 = dlc.ReduceMax %x {axes = array<i64: 1>, keepdims = 0 : si64} : (tensor<4x3xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// Slice with a negative step: input index start + i * step.
+// CHECK-LABEL: func.func @slice
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<3xf32>)
+// CHECK: %[[I:.*]] = linalg.index 0
+// CHECK: %[[S:.*]] = arith.muli %[[I]], %c-2
+// CHECK: %[[J:.*]] = arith.addi %[[S]], %c5
+// CHECK: tensor.extract %{{.*}}[%[[J]]] : tensor<6xf32>
+// CHECK-NOT: dlc.
+func.func @slice(%x: tensor<6xf32>) -> tensor<3xf32> {
+  %0 = dlc.Slice %x {starts = array<i64: -1>, ends = array<i64: -100>, steps = array<i64: -2>} : (tensor<6xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+// Concat: no tensor.insert_slice (its strided copies would need memrefCopy).
+// CHECK-LABEL: func.func @concat
+// CHECK-NOT: insert_slice
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<2x5xf32>)
+// CHECK-COUNT-2: tensor.extract
+// CHECK: arith.select
+// CHECK-NOT: dlc.
+func.func @concat(%a: tensor<2x3xf32>, %b: tensor<2x2xf32>) -> tensor<2x5xf32> {
+  %0 = dlc.Concat %a, %b {axis = 1 : si64} : (tensor<2x3xf32>, tensor<2x2xf32>) -> tensor<2x5xf32>
+  return %0 : tensor<2x5xf32>
+}
