@@ -681,6 +681,13 @@ def tensor():
                 attrs = "axes = array<i64: %s>, " % arr(axes) + attrs
             c.loss = c.wsum(c.op("dlc.%s %s {%s} : %s" % (op, x, attrs, fty([s], out)), out))
 
+    # Two-way ties: the central difference sees half of each one-sided
+    # derivative, which is the even split of ReduceMaxGrad (torch.amax).
+    c = new("reducemax_two_way_ties")
+    x = c.arg("x", np.array([[1.0, 3.0, 3.0], [0.5, -1.0, 0.5]], F64))
+    c.loss = c.wsum(c.op("dlc.ReduceMax %s {axes = array<i64: 1>, keepdims = 0 : si64} : %s" %
+                         (x, fty([(2, 3)], (2,))), (2,)))
+
     for name, dshape, idx, idt in (
             ("gather_rows_repeated", (5, 3), [[1, 4, 1], [0, -1, 1]], np.int64),
             ("gather_1d_i32", (6,), [2, 2, -6, 5], np.int32),
