@@ -399,7 +399,8 @@ LogicalResult Importer::importNode(const NodeDecl &node) {
     if (wantsInteger && !element.isInteger(64) && !element.isInteger(32))
       return emitError(nodeLoc(node, node.inputPos[i]))
              << "input '" << node.inputs[i] << "' has element type " << element
-             << "; " << node.op << " takes i64 or i32 labels";
+             << "; " << node.op << " takes i64 or i32 "
+             << (rule->operands == Operands::DataIndices ? "indices" : "labels");
     operands.push_back(operand);
   }
 
