@@ -607,6 +607,7 @@ def math():
              (3, 4))
     c.loss = c.wsum(c.binary("Mul", y, wv))
     cases.append(c)
+    return cases
 
 
 def tensor():
