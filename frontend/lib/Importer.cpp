@@ -153,6 +153,13 @@ const std::vector<OpRule> &opTable() {
       {"Gather", "dlc.Gather", 2, 2, {{"axis", AttrKind::Int}}, Operands::DataIndices},
 
       // Convolution and pooling.
+      {"Conv", "dlc.Conv", 2, 3,
+       {{"kernel_shape", AttrKind::Ints},
+        {"strides", AttrKind::Ints},
+        {"pads", AttrKind::Ints},
+        {"dilations", AttrKind::Ints},
+        {"group", AttrKind::Int},
+        {"auto_pad", AttrKind::String, false, {"NOTSET"}}}},
 
       // Losses (model-format.md, Losses).
       {"SoftmaxCrossEntropyLoss", "dlc.SoftmaxCrossEntropyLoss", 2, 2,

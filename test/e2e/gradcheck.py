@@ -473,6 +473,43 @@ def binary_losses():
     return cases
 
 
+def conv():
+    """Conv: dX, dW and dB through strides, pads, dilations, groups and bias."""
+    cases = []
+    configs = [  # name, x shape, w shape, bias, attrs (strides, pads, dilations, group)
+        ("plain", (2, 3, 5, 5), (4, 3, 3, 3), False, {}),
+        ("bias", (1, 2, 4, 5), (3, 2, 2, 3), True, {}),
+        ("pads", (1, 2, 5, 4), (2, 2, 3, 3), True, {"pads": [1, 2, 0, 1]}),
+        ("strides", (2, 2, 7, 6), (3, 2, 3, 2), False, {"strides": [2, 3], "pads": [1, 1, 1, 1]}),
+        ("dilations", (1, 2, 7, 7), (2, 2, 2, 3), True, {"dilations": [2, 2], "pads": [0, 1, 2, 1]}),
+        ("group", (2, 4, 5, 5), (6, 2, 3, 3), True, {"group": 2, "pads": [1, 1, 1, 1]}),
+        ("all", (1, 4, 8, 7), (4, 2, 3, 2), True,
+         {"group": 2, "strides": [2, 1], "pads": [1, 0, 2, 1], "dilations": [1, 2]}),
+    ]
+    for k, (name, xs, ws, bias, attrs) in enumerate(configs):
+        c = Case("conv_" + name, 1000 + k)
+        x, w = c.randn("x", xs), c.randn("wt", ws)
+        operands, shapes = [x, w], [xs, ws]
+        if bias:
+            operands.append(c.randn("b", (ws[0],)))
+            shapes.append((ws[0],))
+        st, pd = attrs.get("strides", [1, 1]), attrs.get("pads", [0, 0, 0, 0])
+        dl = attrs.get("dilations", [1, 1])
+        out = (xs[0], ws[0]) + tuple(
+            (xs[2 + i] + pd[i] + pd[i + 2] - dl[i] * (ws[2 + i] - 1) - 1) // st[i] + 1
+            for i in range(2))
+        parts = ["%s = array<i64: %s>" % (a, ", ".join(map(str, v)))
+                 for a, v in attrs.items() if a != "group"]
+        if "group" in attrs:
+            parts.append("group = %d : si64" % attrs["group"])
+        text = "dlc.Conv %s%s : %s" % (", ".join(operands),
+                                        " {%s}" % ", ".join(parts) if parts else "",
+                                        fty(shapes, out))
+        c.loss = c.wsum(c.op(text, out))
+        cases.append(c)
+    return cases
+
+
 def unused():
     """A trainable parameter the loss ignores (dlc-opt warns; gradient 0),
     one used only by a value the loss ignores, and a used one beside them."""
@@ -706,7 +743,7 @@ def tensor():
 FAMILIES = {"gemm": gemm, "matmul": matmul, "binary": binary,
             "activations": activations, "softmax": softmax, "shape": shape,
             "losses": losses, "binary_losses": binary_losses, "unused": unused,
-            "composite": composite, "math": math, "tensor": tensor}
+            "composite": composite, "math": math, "tensor": tensor, "conv": conv}
 
 
 def main():

@@ -288,6 +288,65 @@ add_matmul("matmul_f64_3d", [2, 3, 4], [2, 4, 5], F64)
 add_matmul("matmul_f64_4d_bcast", [2, 1, 3, 4], [5, 4, 6], F64)
 
 
+# -------------------------------------------------------------------- Conv
+
+def ref_conv(x, w, b=None, strides=(1, 1), pads=(0, 0, 0, 0), dil=(1, 1), group=1):
+    """Straightforward float64 loop reference of ONNX Conv (NCHW, 2-D)."""
+    x, w = np.asarray(x, F64), np.asarray(w, F64)
+    n, c, h, wd = x.shape
+    m, cg, kh, kw = w.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (pads[0], pads[2]), (pads[1], pads[3])))
+    oh = (h + pads[0] + pads[2] - dil[0] * (kh - 1) - 1) // strides[0] + 1
+    ow = (wd + pads[1] + pads[3] - dil[1] * (kw - 1) - 1) // strides[1] + 1
+    mg = m // group
+    y = np.zeros((n, m, oh, ow))
+    for o in range(m):
+        g = o // mg
+        for i in range(oh):
+            for j in range(ow):
+                win = xp[:, g * cg:(g + 1) * cg,
+                         i * strides[0]:i * strides[0] + dil[0] * (kh - 1) + 1:dil[0],
+                         j * strides[1]:j * strides[1] + dil[1] * (kw - 1) + 1:dil[1]]
+                y[:, o, i, j] = np.sum(win * w[o], axis=(1, 2, 3))
+    if b is not None:
+        y += np.asarray(b, F64)[None, :, None, None]
+    return y
+
+
+def add_conv(name, xs, ws, bias=False, dt=F32, **attrs):
+    @case("conv", name)
+    def build(rng, cname):
+        x, w = rnd(rng, xs, dt), rnd(rng, ws, dt)
+        inputs = [("x", x), ("w", w)]
+        feed = {"x": x, "w": w}
+        b = None
+        if bias:
+            b = rnd(rng, [ws[0]], dt)
+            inputs.append(("b", b))
+            feed["b"] = b
+        m = T.single_op_model(cname, "Conv", inputs, attrs=attrs or None)
+        ref = ref_conv(x, w, b, attrs.get("strides", (1, 1)), attrs.get("pads", (0, 0, 0, 0)),
+                       attrs.get("dilations", (1, 1)), attrs.get("group", 1))
+        k = ws[1] * ws[2] * ws[3]
+        absref = ref_conv(np.abs(x), np.abs(w), None if b is None else np.abs(b),
+                          attrs.get("strides", (1, 1)), attrs.get("pads", (0, 0, 0, 0)),
+                          attrs.get("dilations", (1, 1)), attrs.get("group", 1))
+        atol = (k + 3) * T.UNIT_ROUNDOFF[np.dtype(dt)] * absref
+        return Case(m, feed, {"y": (ref, dt, atol)})
+
+
+add_conv("conv_basic", [2, 3, 7, 7], [4, 3, 3, 3])
+add_conv("conv_bias", [2, 3, 6, 5], [4, 3, 3, 2], bias=True)
+add_conv("conv_pads", [1, 2, 5, 5], [3, 2, 3, 3], bias=True, pads=[1, 2, 0, 1])
+add_conv("conv_strides", [2, 2, 9, 8], [3, 2, 3, 3], strides=[2, 3], pads=[1, 1, 1, 1])
+add_conv("conv_dilations", [1, 2, 9, 9], [2, 2, 3, 2], dilations=[2, 3], pads=[2, 0, 1, 3])
+add_conv("conv_group2", [2, 4, 6, 6], [6, 2, 3, 3], bias=True, group=2, pads=[1, 1, 1, 1])
+add_conv("conv_depthwise", [1, 3, 5, 5], [3, 1, 3, 3], group=3, strides=[2, 2])
+add_conv("conv_kernel_shape_1x1", [2, 3, 4, 4], [5, 3, 1, 1], kernel_shape=[1, 1])
+add_conv("conv_f64_all", [2, 4, 8, 7], [4, 2, 3, 2], bias=True, dt=F64, group=2,
+         strides=[2, 1], pads=[1, 0, 2, 1], dilations=[1, 2])
+
+
 # -------------------------------------------------------------------- Gemm
 
 def add_gemm(name, M, K, N, c_shape=None, alpha=None, beta=None, transA=0,

@@ -13,4 +13,236 @@
 using namespace mlir;
 using namespace mlir::dlc;
 
-void mlir::dlc::populateConvToLinalgPatterns(RewritePatternSet &patterns) {}
+
+namespace {
+
+/// X padded with `value` by pads [top, left, bottom, right] on H and W: a
+/// linalg.generic over the padded shape reading X at a clamped index
+/// (tensor.pad would bufferize to a strided memref.copy, a library call).
+Value padNCHW(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
+              double value) {
+  if (llvm::all_of(pads, [](int64_t p) { return p == 0; }))
+    return x;
+  auto type = cast<RankedTensorType>(x.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  shape[2] += pads[0] + pads[2];
+  shape[3] += pads[1] + pads[3];
+  auto padded = RankedTensorType::get(shape, type.getElementType());
+  MLIRContext *ctx = b.getContext();
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{padded}, ValueRange{}, ValueRange{createEmpty(b, loc, padded)},
+      ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(4, ctx)},
+      SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
+      [&](OpBuilder &nb, Location l, ValueRange) {
+        auto idx = [&](int64_t v) { return Value(arith::ConstantIndexOp::create(nb, l, v)); };
+        SmallVector<Value> at{linalg::IndexOp::create(nb, l, 0),
+                              linalg::IndexOp::create(nb, l, 1)};
+        Value valid;
+        for (int i = 0; i < 2; ++i) {
+          Value p = linalg::IndexOp::create(nb, l, 2 + i);
+          Value q = arith::SubIOp::create(nb, l, p, idx(pads[i]));
+          Value ok = arith::AndIOp::create(
+              nb, l, arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sge, q, idx(0)),
+              arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt, q,
+                                    idx(type.getDimSize(2 + i))));
+          valid = valid ? Value(arith::AndIOp::create(nb, l, valid, ok)) : ok;
+          at.push_back(q);
+        }
+        for (int i = 2; i < 4; ++i)
+          at[i] = arith::SelectOp::create(nb, l, valid, at[i], idx(0));
+        Value v = tensor::ExtractOp::create(nb, l, x, at);
+        Value r = arith::SelectOp::create(
+            nb, l, valid, v, floatConstant(nb, l, type.getElementType(), value));
+        linalg::YieldOp::create(nb, l, r);
+      });
+  return generic.getResult(0);
+}
+
+SmallVector<utils::IteratorType> iterators(unsigned parallel, unsigned reduction) {
+  SmallVector<utils::IteratorType> it(parallel, utils::IteratorType::parallel);
+  it.append(reduction, utils::IteratorType::reduction);
+  return it;
+}
+
+/// acc += a * b, the body of the contractions below.
+void multiplyAccumulate(OpBuilder &nb, Location nloc, ValueRange args) {
+  Value prod = arith::MulFOp::create(nb, nloc, args[0], args[1]);
+  linalg::YieldOp::create(nb, nloc, Value(arith::AddFOp::create(nb, nloc, args[2], prod)));
+}
+
+struct ConvAttrs {
+  SmallVector<int64_t> strides, pads, dilations;
+  int64_t group;
+};
+
+template <typename OpTy>
+ConvAttrs convAttrs(OpTy op) {
+  auto get = [](std::optional<ArrayRef<int64_t>> a, size_t n, int64_t d) {
+    return a ? SmallVector<int64_t>(*a) : SmallVector<int64_t>(n, d);
+  };
+  return {get(op.getStrides(), 2, 1), get(op.getPads(), 4, 0),
+          get(op.getDilations(), 2, 1), static_cast<int64_t>(op.getGroup())};
+}
+
+// Y[n, m, oh, ow] = B[m] + sum_{c, kh, kw} Xpad[n, g Cg + c, oh sH + kh dH,
+// ow sW + kw dW] W[m, c, kh, kw], g = m floordiv (M / group); loops
+// (n, m, oh, ow, c, kh, kw).
+struct ConvLowering : OpConversionPattern<ConvOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ConvOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto type = cast<RankedTensorType>(op.getType());
+    ConvAttrs a = convAttrs(op);
+    auto wType = cast<RankedTensorType>(adaptor.getW().getType());
+    int64_t cg = wType.getDimSize(1), mg = wType.getDimSize(0) / a.group;
+    Value xp = padNCHW(rewriter, loc, adaptor.getX(), a.pads, 0.0);
+
+    Value init;
+    if (Value bias = adaptor.getB()) {
+      AffineExpr n, m, h, w;
+      bindDims(ctx, n, m, h, w);
+      init = linalg::GenericOp::create(
+                 rewriter, loc, TypeRange{type}, ValueRange{bias},
+                 ValueRange{createEmpty(rewriter, loc, type)},
+                 ArrayRef<AffineMap>{AffineMap::get(4, 0, {m}, ctx),
+                                     AffineMap::getMultiDimIdentityMap(4, ctx)},
+                 iterators(4, 0),
+                 [](OpBuilder &nb, Location nloc, ValueRange args) {
+                   linalg::YieldOp::create(nb, nloc, args[0]);
+                 })
+                 .getResult(0);
+    } else {
+      init = createFilled(rewriter, loc, type, 0.0);
+    }
+    AffineExpr n, m, oh, ow, c, kh, kw;
+    bindDims(ctx, n, m, oh, ow, c, kh, kw);
+    auto map = [&](ArrayRef<AffineExpr> e) { return AffineMap::get(7, 0, e, ctx); };
+    AffineMap xMap = map({n, m.floorDiv(mg) * cg + c, oh * a.strides[0] + kh * a.dilations[0],
+                          ow * a.strides[1] + kw * a.dilations[1]});
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{type}, ValueRange{xp, adaptor.getW()}, ValueRange{init},
+        ArrayRef<AffineMap>{xMap, map({m, c, kh, kw}), map({n, m, oh, ow})},
+        iterators(4, 3), multiplyAccumulate);
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+// dW[m, c, kh, kw] = sum_{n, oh, ow} dY[n, m, oh, ow] Xpad[n, g Cg + c,
+// oh sH + kh dH, ow sW + kw dW]; loops (m, c, kh, kw, n, oh, ow).
+struct ConvBackwardFilterLowering : OpConversionPattern<ConvBackwardFilterOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ConvBackwardFilterOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto type = cast<RankedTensorType>(op.getType());
+    ConvAttrs a = convAttrs(op);
+    int64_t cg = type.getDimSize(1), mg = type.getDimSize(0) / a.group;
+    Value xp = padNCHW(rewriter, loc, adaptor.getX(), a.pads, 0.0);
+    AffineExpr m, c, kh, kw, n, oh, ow;
+    bindDims(ctx, m, c, kh, kw, n, oh, ow);
+    auto map = [&](ArrayRef<AffineExpr> e) { return AffineMap::get(7, 0, e, ctx); };
+    AffineMap xMap = map({n, m.floorDiv(mg) * cg + c, oh * a.strides[0] + kh * a.dilations[0],
+                          ow * a.strides[1] + kw * a.dilations[1]});
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{type}, ValueRange{adaptor.getDY(), xp},
+        ValueRange{createFilled(rewriter, loc, type, 0.0)},
+        ArrayRef<AffineMap>{map({n, m, oh, ow}), xMap, map({m, c, kh, kw})},
+        iterators(4, 3), multiplyAccumulate);
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+// With channels split into groups (ci = g Cg + cc, m = g Mg + mm):
+// dX[n, g, cc, h, w] = sum_{mm, kh, kw} dY[n, g Mg + mm, oh, ow]
+// W[g, mm, cc, kh, kw] over the (kh, kw) where h + top - kh dH = oh sH for an
+// oh in [0, oH) (likewise w); loops (n, g, cc, h, w, mm, kh, kw). W is viewed
+// as [G, Mg, Cg, kH, kW] and the result collapsed back to [N, C, H, W]. dY
+// is read with tensor.extract at a clamped index and the term is dropped
+// where there is no such oh.
+struct ConvBackwardDataLowering : OpConversionPattern<ConvBackwardDataOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ConvBackwardDataOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto type = cast<RankedTensorType>(op.getType());
+    ConvAttrs a = convAttrs(op);
+    auto wType = cast<RankedTensorType>(adaptor.getW().getType());
+    auto dyType = cast<RankedTensorType>(adaptor.getDY().getType());
+    int64_t g = a.group, cg = wType.getDimSize(1), mg = wType.getDimSize(0) / g;
+    Type et = type.getElementType();
+    auto w5Type = RankedTensorType::get(
+        {g, mg, cg, wType.getDimSize(2), wType.getDimSize(3)}, et);
+    Value w5 = tensor::ExpandShapeOp::create(
+        rewriter, loc, w5Type, adaptor.getW(),
+        SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}, {4}});
+    auto dx5Type = RankedTensorType::get(
+        {type.getDimSize(0), g, cg, type.getDimSize(2), type.getDimSize(3)}, et);
+    Value dY = adaptor.getDY();
+    AffineExpr n, gg, cc, h, w, mm, kh, kw;
+    bindDims(ctx, n, gg, cc, h, w, mm, kh, kw);
+    auto map = [&](ArrayRef<AffineExpr> e) { return AffineMap::get(8, 0, e, ctx); };
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{dx5Type}, ValueRange{w5},
+        ValueRange{createFilled(rewriter, loc, dx5Type, 0.0)},
+        ArrayRef<AffineMap>{map({gg, mm, cc, kh, kw}), map({n, gg, cc, h, w})},
+        iterators(5, 3), [&](OpBuilder &nb, Location l, ValueRange args) {
+          auto idx = [&](int64_t v) {
+            return Value(arith::ConstantIndexOp::create(nb, l, v));
+          };
+          auto at = [&](unsigned d) { return Value(linalg::IndexOp::create(nb, l, d)); };
+          Value valid;
+          SmallVector<Value> outIdx;
+          for (int i = 0; i < 2; ++i) {
+            // t = pos + pad - k dil; valid when t >= 0, t % s == 0, t / s < oH
+            Value pos = at(3 + i), k = at(6 + i);
+            Value t = arith::SubIOp::create(
+                nb, l, arith::AddIOp::create(nb, l, pos, idx(a.pads[i])),
+                arith::MulIOp::create(nb, l, k, idx(a.dilations[i])));
+            Value s = idx(a.strides[i]);
+            Value o = arith::DivSIOp::create(nb, l, t, s);
+            Value ok = arith::AndIOp::create(
+                nb, l,
+                arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sge, t, idx(0)),
+                arith::AndIOp::create(
+                    nb, l,
+                    arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq,
+                                          arith::RemSIOp::create(nb, l, t, s), idx(0)),
+                    arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt, o,
+                                          idx(dyType.getDimSize(2 + i)))));
+            valid = valid ? Value(arith::AndIOp::create(nb, l, valid, ok)) : ok;
+            outIdx.push_back(o);
+          }
+          for (Value &o : outIdx)
+            o = arith::SelectOp::create(nb, l, valid, o, idx(0));
+          Value m = arith::AddIOp::create(
+              nb, l, arith::MulIOp::create(nb, l, at(1), idx(mg)), at(5));
+          Value dy = tensor::ExtractOp::create(nb, l, dY,
+                                               ValueRange{at(0), m, outIdx[0], outIdx[1]});
+          Value prod = arith::MulFOp::create(nb, l, dy, args[0]);
+          Value term = arith::SelectOp::create(
+              nb, l, valid, prod, floatConstant(nb, l, prod.getType(), 0.0));
+          linalg::YieldOp::create(nb, l, Value(arith::AddFOp::create(nb, l, args[1], term)));
+        });
+    Value dX = tensor::CollapseShapeOp::create(
+        rewriter, loc, type, generic.getResult(0),
+        SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
+    rewriter.replaceOp(op, dX);
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::dlc::populateConvToLinalgPatterns(RewritePatternSet &patterns) {
+  patterns.add<ConvLowering, ConvBackwardDataLowering, ConvBackwardFilterLowering>(
+      patterns.getContext());
+}

@@ -11,3 +11,114 @@
 
 using namespace mlir;
 using namespace mlir::dlc;
+
+namespace {
+
+RankedTensorType rankedType(Value v) { return cast<RankedTensorType>(v.getType()); }
+
+/// An optional 2-D attribute with its default (`n` copies of `dflt`).
+SmallVector<int64_t> orDefault(DenseI64ArrayAttr attr, size_t n, int64_t dflt) {
+  if (attr)
+    return SmallVector<int64_t>(attr.asArrayRef());
+  return SmallVector<int64_t>(n, dflt);
+}
+
+/// Builds a dlc op whose result type its shape rule infers.
+template <typename OpTy>
+Value make(OpBuilder &b, Location loc, ValueRange operands,
+           ArrayRef<NamedAttribute> attrs = {}) {
+  return OpTy::create(b, loc, operands, attrs)->getResult(0);
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Conv
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConvOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                       Adaptor adaptor,
+                                       SmallVectorImpl<Type> &results) {
+  RankedTensorType x = rankedType(adaptor.getX()), w = rankedType(adaptor.getW());
+  if (x.getElementType() != w.getElementType())
+    return emitOptionalError(loc, "operands have different element types: ",
+                             x.getElementType(), " and ", w.getElementType());
+  if (auto autoPad = adaptor.getAutoPadAttr(); autoPad && autoPad.getValue() != "NOTSET")
+    return emitOptionalError(loc, "auto_pad \"", autoPad.getValue(),
+                             "\" is not supported yet (only NOTSET)");
+  if (x.getRank() != 4 || w.getRank() != 4)
+    return emitOptionalError(loc, "only 2-D convolution (NCHW) is supported: input ",
+                             formatShape(x.getShape()), ", weight ",
+                             formatShape(w.getShape()));
+  int64_t group = adaptor.getGroupAttr() ? adaptor.getGroupAttr().getInt() : 1;
+  int64_t c = x.getDimSize(1), m = w.getDimSize(0), cg = w.getDimSize(1);
+  if (group < 1)
+    return emitOptionalError(loc, "group must be positive, got ", group);
+  if (c != cg * group)
+    return emitOptionalError(loc, "input has ", c, " channels, weight expects ", cg,
+                             " × group ", group);
+  if (m % group != 0)
+    return emitOptionalError(loc, "weight has ", m,
+                             " output channels, not divisible by group ", group);
+  SmallVector<int64_t> kernel{w.getDimSize(2), w.getDimSize(3)};
+  if (auto ks = adaptor.getKernelShapeAttr(); ks && ks.asArrayRef() != ArrayRef(kernel))
+    return emitOptionalError(loc, "kernel_shape ", formatShape(ks.asArrayRef()),
+                             " does not match the weight's ", formatShape(kernel));
+  SmallVector<int64_t> strides = orDefault(adaptor.getStridesAttr(), 2, 1);
+  SmallVector<int64_t> pads = orDefault(adaptor.getPadsAttr(), 4, 0);
+  SmallVector<int64_t> dil = orDefault(adaptor.getDilationsAttr(), 2, 1);
+  if (strides.size() != 2 || llvm::any_of(strides, [](int64_t s) { return s < 1; }))
+    return emitOptionalError(loc, "strides must be 2 positive values, got ",
+                             formatShape(strides));
+  if (dil.size() != 2 || llvm::any_of(dil, [](int64_t s) { return s < 1; }))
+    return emitOptionalError(loc, "dilations must be 2 positive values, got ",
+                             formatShape(dil));
+  if (pads.size() != 4 || llvm::any_of(pads, [](int64_t s) { return s < 0; }))
+    return emitOptionalError(loc,
+                             "pads must be 4 non-negative values [top, left, bottom, right], got ",
+                             formatShape(pads));
+  if (Value bias = adaptor.getB()) {
+    RankedTensorType bt = rankedType(bias);
+    if (bt.getElementType() != x.getElementType() || bt.getShape() != ArrayRef<int64_t>{m})
+      return emitOptionalError(loc, "bias of shape ", formatShape(bt.getShape()),
+                               " does not match the ", m, " output channels");
+  }
+  SmallVector<int64_t> y{x.getDimSize(0), m};
+  for (int i = 0; i < 2; ++i) {
+    int64_t in = x.getDimSize(2 + i) + pads[i] + pads[i + 2];
+    int64_t k = dil[i] * (kernel[i] - 1) + 1;
+    if (in < k)
+      return emitOptionalError(loc, "padded input ", formatShape(x.getShape()),
+                               " with pads ", formatShape(pads),
+                               " is smaller than the dilated kernel ",
+                               formatShape(kernel), " along spatial axis ", i);
+    y.push_back((in - k) / strides[i] + 1);
+  }
+  results.push_back(RankedTensorType::get(y, x.getElementType()));
+  return success();
+}
+
+// Y = conv(X, W) + B:
+//   dX = ConvBackwardData(dY, W)  (transposed convolution)
+//   dW = ConvBackwardFilter(X, dY) (correlation of X with dY)
+//   dB = sum of dY over N, H, W
+LogicalResult ConvOp::buildVJP(OpBuilder &b, ArrayRef<Value> resultGrads,
+                               SmallVectorImpl<Value> &operandGrads) {
+  Location loc = getLoc();
+  Value dY = resultGrads[0];
+  SmallVector<NamedAttribute> attrs{
+      b.getNamedAttr("strides", b.getDenseI64ArrayAttr(orDefault(getStridesAttr(), 2, 1))),
+      b.getNamedAttr("pads", b.getDenseI64ArrayAttr(orDefault(getPadsAttr(), 4, 0))),
+      b.getNamedAttr("dilations", b.getDenseI64ArrayAttr(orDefault(getDilationsAttr(), 2, 1))),
+      b.getNamedAttr("group", b.getIntegerAttr(b.getIntegerType(64, true), getGroup()))};
+  operandGrads.push_back(ConvBackwardDataOp::create(b, loc, getX().getType(),
+                                                    ValueRange{dY, getW()}, attrs));
+  operandGrads.push_back(ConvBackwardFilterOp::create(b, loc, getW().getType(),
+                                                      ValueRange{getX(), dY}, attrs));
+  if (getB())
+    operandGrads.push_back(make<ReduceSumOp>(
+        b, loc, dY,
+        {b.getNamedAttr("axes", b.getDenseI64ArrayAttr({0, 2, 3})),
+         b.getNamedAttr("keepdims", b.getIntegerAttr(b.getIntegerType(64, true), 0))}));
+  return success();
+}

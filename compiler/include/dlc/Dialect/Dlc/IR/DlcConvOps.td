@@ -9,4 +9,75 @@
 #ifndef DLC_CONV_OPS_TD
 #define DLC_CONV_OPS_TD
 
+def Dlc_ConvOp : Dlc_Op<"Conv", [Pure, InferTypeOpAdaptor, DeclareOpInterfaceMethods<Dlc_VJPOpInterface>]> {
+  let summary = "2-D convolution (NCHW), with groups, strides, pads, dilations";
+  let description = [{
+    ONNX Conv over two spatial dimensions. `X` is `[N, C, H, W]`, `W` is
+    `[M, C / group, kH, kW]`, the optional bias `B` is `[M]`. `pads` is
+    `[top, left, bottom, right]` (zeros), `strides` and `dilations` default
+    to 1; `kernel_shape`, when given, must match `W`. Only `auto_pad =
+    "NOTSET"` is supported. The result is `[N, M, oH, oW]` with
+    `oH = (H + top + bottom - dH (kH - 1) - 1) / sH + 1`.
+
+    ```mlir
+    %y = dlc.Conv %x, %w, %b {pads = array<i64: 1, 1, 1, 1>}
+        : (tensor<8x3x28x28xf32>, tensor<16x3x3x3xf32>, tensor<16xf32>) -> tensor<8x16x28x28xf32>
+    ```
+  }];
+  let arguments = (ins Dlc_FloatTensor:$X, Dlc_FloatTensor:$W,
+                       Optional<Dlc_FloatTensor>:$B,
+                       OptionalAttr<DenseI64ArrayAttr>:$kernel_shape,
+                       OptionalAttr<DenseI64ArrayAttr>:$strides,
+                       OptionalAttr<DenseI64ArrayAttr>:$pads,
+                       OptionalAttr<DenseI64ArrayAttr>:$dilations,
+                       DefaultValuedAttr<SI64Attr, "1">:$group,
+                       DefaultValuedStrAttr<StrAttr, "NOTSET">:$auto_pad);
+  let results = (outs Dlc_FloatTensor:$Y);
+  let assemblyFormat = [{
+    $X `,` $W (`,` $B^)? attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Dlc_ConvBackwardDataOp : Dlc_Op<"ConvBackwardData", [Pure]> {
+  let summary = "Gradient helper of Conv: dX, the transposed convolution of dY with W";
+  let description = [{
+    Built by Conv's VJP: `dX[n, c, h, w] = sum dY[n, m, oh, ow] W[m, c', kh, kw]`
+    over the `(m, oh, ow, kh, kw)` of `m`'s group with
+    `oh sH + kh dH = h + top` (likewise for `w`). The result type (X's) is
+    given; `strides`, `pads` (`[top, left, bottom, right]`), `dilations`,
+    `group` are Conv's, spelled out.
+
+    ```mlir
+    %dx = dlc.ConvBackwardData %dy, %w {strides = array<i64: 1, 1>,
+        pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : si64}
+        : (tensor<2x4x6x6xf32>, tensor<4x3x3x3xf32>) -> tensor<2x3x8x8xf32>
+    ```
+  }];
+  let arguments = (ins Dlc_FloatTensor:$dY, Dlc_FloatTensor:$W,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+                       DenseI64ArrayAttr:$dilations, SI64Attr:$group);
+  let results = (outs Dlc_FloatTensor:$dX);
+  let assemblyFormat = "$dY `,` $W attr-dict `:` functional-type(operands, results)";
+}
+
+def Dlc_ConvBackwardFilterOp : Dlc_Op<"ConvBackwardFilter", [Pure]> {
+  let summary = "Gradient helper of Conv: dW, the correlation of X with dY";
+  let description = [{
+    Built by Conv's VJP: `dW[m, c, kh, kw] = sum_{n, oh, ow} dY[n, m, oh, ow]
+    Xpad[n, g Cg + c, oh sH + kh dH, ow sW + kw dW]` with `g` the group of
+    `m`. The result type (W's) is given; the attributes are Conv's.
+
+    ```mlir
+    %dw = dlc.ConvBackwardFilter %x, %dy {strides = array<i64: 1, 1>,
+        pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : si64}
+        : (tensor<2x3x8x8xf32>, tensor<2x4x6x6xf32>) -> tensor<4x3x3x3xf32>
+    ```
+  }];
+  let arguments = (ins Dlc_FloatTensor:$X, Dlc_FloatTensor:$dY,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+                       DenseI64ArrayAttr:$dilations, SI64Attr:$group);
+  let results = (outs Dlc_FloatTensor:$dW);
+  let assemblyFormat = "$X `,` $dY attr-dict `:` functional-type(operands, results)";
+}
+
 #endif // DLC_CONV_OPS_TD
