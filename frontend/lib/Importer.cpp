@@ -159,7 +159,7 @@ const std::vector<OpRule> &opTable() {
         {"pads", AttrKind::Ints},
         {"dilations", AttrKind::Ints},
         {"group", AttrKind::Int},
-        {"auto_pad", AttrKind::String, false, {"NOTSET"}}}},
+        {"auto_pad", AttrKind::String}}},
 
       // Losses (model-format.md, Losses).
       {"SoftmaxCrossEntropyLoss", "dlc.SoftmaxCrossEntropyLoss", 2, 2,

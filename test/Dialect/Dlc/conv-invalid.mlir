@@ -1,0 +1,81 @@
+// Diagnostics of Conv's shape rule, one per split; each names the offending values.
+// RUN: dlc-opt %s -split-input-file -verify-diagnostics
+
+func.func @conv_channels(%x: tensor<1x3x5x5xf32>, %w: tensor<4x2x3x3xf32>) -> tensor<1x4x3x3xf32> {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{input has 3 channels, weight expects 2 × group 1}}
+  %0 = dlc.Conv %x, %w : (tensor<1x3x5x5xf32>, tensor<4x2x3x3xf32>) -> tensor<1x4x3x3xf32>
+  return %0 : tensor<1x4x3x3xf32>
+}
+
+// -----
+
+func.func @conv_group_out(%x: tensor<1x4x5x5xf32>, %w: tensor<3x2x3x3xf32>) -> tensor<1x3x3x3xf32> {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{weight has 3 output channels, not divisible by group 2}}
+  %0 = dlc.Conv %x, %w {group = 2 : si64} : (tensor<1x4x5x5xf32>, tensor<3x2x3x3xf32>) -> tensor<1x3x3x3xf32>
+  return %0 : tensor<1x3x3x3xf32>
+}
+
+// -----
+
+func.func @conv_auto_pad(%x: tensor<1x2x5x5xf32>, %w: tensor<4x2x3x3xf32>) -> tensor<1x4x5x5xf32> {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{auto_pad "SAME_UPPER" is not supported yet (only NOTSET)}}
+  %0 = dlc.Conv %x, %w {auto_pad = "SAME_UPPER"} : (tensor<1x2x5x5xf32>, tensor<4x2x3x3xf32>) -> tensor<1x4x5x5xf32>
+  return %0 : tensor<1x4x5x5xf32>
+}
+
+// -----
+
+func.func @conv_kernel_shape(%x: tensor<1x2x5x5xf32>, %w: tensor<4x2x3x3xf32>) -> tensor<1x4x3x3xf32> {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{kernel_shape [2, 2] does not match the weight's [3, 3]}}
+  %0 = dlc.Conv %x, %w {kernel_shape = array<i64: 2, 2>} : (tensor<1x2x5x5xf32>, tensor<4x2x3x3xf32>) -> tensor<1x4x3x3xf32>
+  return %0 : tensor<1x4x3x3xf32>
+}
+
+// -----
+
+func.func @conv_pads(%x: tensor<1x2x5x5xf32>, %w: tensor<4x2x3x3xf32>) -> tensor<1x4x3x3xf32> {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{pads must be 4 non-negative values [top, left, bottom, right], got [1, 1]}}
+  %0 = dlc.Conv %x, %w {pads = array<i64: 1, 1>} : (tensor<1x2x5x5xf32>, tensor<4x2x3x3xf32>) -> tensor<1x4x3x3xf32>
+  return %0 : tensor<1x4x3x3xf32>
+}
+
+// -----
+
+func.func @conv_strides(%x: tensor<1x2x5x5xf32>, %w: tensor<4x2x3x3xf32>) -> tensor<1x4x3x3xf32> {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{strides must be 2 positive values, got [0, 1]}}
+  %0 = dlc.Conv %x, %w {strides = array<i64: 0, 1>} : (tensor<1x2x5x5xf32>, tensor<4x2x3x3xf32>) -> tensor<1x4x3x3xf32>
+  return %0 : tensor<1x4x3x3xf32>
+}
+
+// -----
+
+func.func @conv_small(%x: tensor<1x2x2x5xf32>, %w: tensor<4x2x3x3xf32>) -> tensor<1x4x1x3xf32> {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{padded input [1, 2, 2, 5] with pads [0, 0, 0, 0] is smaller than the dilated kernel [3, 3] along spatial axis 0}}
+  %0 = dlc.Conv %x, %w : (tensor<1x2x2x5xf32>, tensor<4x2x3x3xf32>) -> tensor<1x4x1x3xf32>
+  return %0 : tensor<1x4x1x3xf32>
+}
+
+// -----
+
+func.func @conv_bias(%x: tensor<1x2x5x5xf32>, %w: tensor<4x2x3x3xf32>, %b: tensor<3xf32>) -> tensor<1x4x3x3xf32> {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{bias of shape [3] does not match the 4 output channels}}
+  %0 = dlc.Conv %x, %w, %b : (tensor<1x2x5x5xf32>, tensor<4x2x3x3xf32>, tensor<3xf32>) -> tensor<1x4x3x3xf32>
+  return %0 : tensor<1x4x3x3xf32>
+}
+
+// -----
+
+func.func @conv_rank(%x: tensor<1x2x5xf32>, %w: tensor<4x2x3xf32>) -> tensor<1x4x3xf32> {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{only 2-D convolution (NCHW) is supported: input [1, 2, 5], weight [4, 2, 3]}}
+  %0 = dlc.Conv %x, %w : (tensor<1x2x5xf32>, tensor<4x2x3xf32>) -> tensor<1x4x3xf32>
+  return %0 : tensor<1x4x3xf32>
+}

@@ -1,0 +1,32 @@
+// Conv and its gradient helpers parse, infer their result types and print back.
+// RUN: dlc-opt %s | dlc-opt | FileCheck %s
+
+// CHECK-LABEL: func.func @conv
+func.func @conv(%x: tensor<2x4x9x8xf32>, %w: tensor<6x2x3x3xf32>, %b: tensor<6xf32>)
+    -> (tensor<2x6x9x8xf32>, tensor<2x6x3x4xf32>, tensor<2x6x7x6xf32>) {
+  // CHECK: dlc.Conv %{{.*}}, %{{.*}}, %{{.*}} {group = 2 : si64, pads = array<i64: 1, 1, 1, 1>}
+  %0 = dlc.Conv %x, %w, %b {group = 2 : si64, pads = array<i64: 1, 1, 1, 1>}
+      : (tensor<2x4x9x8xf32>, tensor<6x2x3x3xf32>, tensor<6xf32>) -> tensor<2x6x9x8xf32>
+  // oH = (9 + 1 + 0 - 5) / 2 + 1 = 3 (dilated kernel 5), oW = (8 + 0 + 1 - 3) / 2 + 1 = 4
+  // CHECK: dlc.Conv {{.*}} -> tensor<2x6x3x4xf32>
+  %1 = dlc.Conv %x, %w {group = 2 : si64, strides = array<i64: 2, 2>, pads = array<i64: 1, 0, 0, 1>, dilations = array<i64: 2, 1>}
+      : (tensor<2x4x9x8xf32>, tensor<6x2x3x3xf32>) -> tensor<2x6x3x4xf32>
+  // CHECK: dlc.Conv {{.*}} {group = 2 : si64, kernel_shape = array<i64: 3, 3>}
+  %2 = dlc.Conv %x, %w {group = 2 : si64, kernel_shape = array<i64: 3, 3>}
+      : (tensor<2x4x9x8xf32>, tensor<6x2x3x3xf32>) -> tensor<2x6x7x6xf32>
+  return %0, %1, %2 : tensor<2x6x9x8xf32>, tensor<2x6x3x4xf32>, tensor<2x6x7x6xf32>
+}
+
+// CHECK-LABEL: func.func @conv_grads
+func.func @conv_grads(%x: tensor<2x3x8x8xf32>, %dy: tensor<2x4x6x6xf32>, %w: tensor<4x3x3x3xf32>)
+    -> (tensor<2x3x8x8xf32>, tensor<4x3x3x3xf32>) {
+  // CHECK: dlc.ConvBackwardData
+  %0 = dlc.ConvBackwardData %dy, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+      dilations = array<i64: 1, 1>, group = 1 : si64}
+      : (tensor<2x4x6x6xf32>, tensor<4x3x3x3xf32>) -> tensor<2x3x8x8xf32>
+  // CHECK: dlc.ConvBackwardFilter
+  %1 = dlc.ConvBackwardFilter %x, %dy {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+      dilations = array<i64: 1, 1>, group = 1 : si64}
+      : (tensor<2x3x8x8xf32>, tensor<2x4x6x6xf32>) -> tensor<4x3x3x3xf32>
+  return %0, %1 : tensor<2x3x8x8xf32>, tensor<4x3x3x3xf32>
+}
