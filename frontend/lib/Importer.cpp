@@ -160,6 +160,14 @@ const std::vector<OpRule> &opTable() {
         {"dilations", AttrKind::Ints},
         {"group", AttrKind::Int},
         {"auto_pad", AttrKind::String}}},
+      {"MaxPool", "dlc.MaxPool", 1, 1,
+       {{"kernel_shape", AttrKind::Ints, /*required=*/true},
+        {"strides", AttrKind::Ints},
+        {"pads", AttrKind::Ints},
+        {"dilations", AttrKind::Ints},
+        {"ceil_mode", AttrKind::Int},
+        {"storage_order", AttrKind::Int},
+        {"auto_pad", AttrKind::String}}},
 
       // Losses (model-format.md, Losses).
       {"SoftmaxCrossEntropyLoss", "dlc.SoftmaxCrossEntropyLoss", 2, 2,

@@ -510,6 +510,27 @@ def conv():
     return cases
 
 
+def maxpool():
+    """MaxPool: dY routed to each window's argmax (values distinct, so the
+    argmax is stable under the finite-difference step), overlapping windows,
+    strides and pads."""
+    cases = []
+    for k, (name, xs, attrs) in enumerate([
+            ("2x2", (2, 2, 4, 6), {"kernel_shape": [2, 2], "strides": [2, 2]}),
+            ("overlap", (1, 2, 5, 5), {"kernel_shape": [3, 3]}),
+            ("pads", (1, 3, 6, 5), {"kernel_shape": [3, 2], "strides": [2, 1], "pads": [1, 0, 2, 1]})]):
+        c = Case("maxpool_" + name, 1100 + k)
+        n = int(np.prod(xs))
+        # A permutation of spaced values: no ties, gaps far above h.
+        x = c.arg("x", (c.rng.permutation(n) * 0.1 - n * 0.05).reshape(xs).astype(F64))
+        st, pd, ks = attrs.get("strides", [1, 1]), attrs.get("pads", [0, 0, 0, 0]), attrs["kernel_shape"]
+        out = xs[:2] + tuple((xs[2 + i] + pd[i] + pd[i + 2] - ks[i]) // st[i] + 1 for i in range(2))
+        parts = ", ".join("%s = array<i64: %s>" % (a, ", ".join(map(str, v))) for a, v in attrs.items())
+        c.loss = c.wsum(c.op("dlc.MaxPool %s {%s} : %s" % (x, parts, fty([xs], out)), out))
+        cases.append(c)
+    return cases
+
+
 def unused():
     """A trainable parameter the loss ignores (dlc-opt warns; gradient 0),
     one used only by a value the loss ignores, and a used one beside them."""
@@ -743,7 +764,8 @@ def tensor():
 FAMILIES = {"gemm": gemm, "matmul": matmul, "binary": binary,
             "activations": activations, "softmax": softmax, "shape": shape,
             "losses": losses, "binary_losses": binary_losses, "unused": unused,
-            "composite": composite, "math": math, "tensor": tensor, "conv": conv}
+            "composite": composite, "math": math, "tensor": tensor, "conv": conv,
+            "maxpool": maxpool}
 
 
 def main():

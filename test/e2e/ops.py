@@ -347,6 +347,40 @@ add_conv("conv_f64_all", [2, 4, 8, 7], [4, 2, 3, 2], bias=True, dt=F64, group=2,
          strides=[2, 1], pads=[1, 0, 2, 1], dilations=[1, 2])
 
 
+# ----------------------------------------------------------------- MaxPool
+
+def ref_maxpool(x, kernel, strides=(1, 1), pads=(0, 0, 0, 0)):
+    """Loop reference of ONNX MaxPool (NCHW, 2-D, padding with -inf)."""
+    x = np.asarray(x, F64)
+    xp = np.pad(x, ((0, 0), (0, 0), (pads[0], pads[2]), (pads[1], pads[3])),
+                constant_values=-np.inf)
+    oh = (xp.shape[2] - kernel[0]) // strides[0] + 1
+    ow = (xp.shape[3] - kernel[1]) // strides[1] + 1
+    y = np.empty(x.shape[:2] + (oh, ow))
+    for i in range(oh):
+        for j in range(ow):
+            y[:, :, i, j] = xp[:, :, i * strides[0]:i * strides[0] + kernel[0],
+                               j * strides[1]:j * strides[1] + kernel[1]].max(axis=(2, 3))
+    return y
+
+
+def add_maxpool(name, xs, dt=F32, **attrs):
+    @case("maxpool", name)
+    def build(rng, cname):
+        x = rnd(rng, xs, dt)
+        m = T.single_op_model(cname, "MaxPool", [("x", x)], attrs=attrs)
+        ref = ref_maxpool(x, attrs["kernel_shape"], attrs.get("strides", (1, 1)),
+                          attrs.get("pads", (0, 0, 0, 0)))
+        return Case(m, {"x": x}, {"y": (ref, dt, 0.0)})
+
+
+add_maxpool("maxpool_2x2_s2", [2, 3, 8, 8], kernel_shape=[2, 2], strides=[2, 2])
+add_maxpool("maxpool_3x3_s1", [1, 2, 6, 7], kernel_shape=[3, 3])
+add_maxpool("maxpool_pads", [2, 2, 5, 6], kernel_shape=[3, 2], strides=[2, 2], pads=[1, 0, 1, 1])
+add_maxpool("maxpool_odd_f64", [1, 3, 9, 7], dt=F64, kernel_shape=[3, 3], strides=[2, 3],
+            pads=[2, 1, 0, 2])
+
+
 # -------------------------------------------------------------------- Gemm
 
 def add_gemm(name, M, K, N, c_shape=None, alpha=None, beta=None, transA=0,

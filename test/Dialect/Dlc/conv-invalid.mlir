@@ -79,3 +79,39 @@ func.func @conv_rank(%x: tensor<1x2x5xf32>, %w: tensor<4x2x3xf32>) -> tensor<1x4
   %0 = dlc.Conv %x, %w : (tensor<1x2x5xf32>, tensor<4x2x3xf32>) -> tensor<1x4x3xf32>
   return %0 : tensor<1x4x3xf32>
 }
+
+// -----
+
+func.func @maxpool_ceil(%x: tensor<1x2x5x5xf32>) -> tensor<1x2x3x3xf32> {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{ceil_mode 1 is not supported yet (only 0)}}
+  %0 = dlc.MaxPool %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, ceil_mode = 1 : si64} : (tensor<1x2x5x5xf32>) -> tensor<1x2x3x3xf32>
+  return %0 : tensor<1x2x3x3xf32>
+}
+
+// -----
+
+func.func @maxpool_dilations(%x: tensor<1x2x5x5xf32>) -> tensor<1x2x1x1xf32> {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{dilations [2, 2] are not supported yet (only 1)}}
+  %0 = dlc.MaxPool %x {kernel_shape = array<i64: 3, 3>, dilations = array<i64: 2, 2>} : (tensor<1x2x5x5xf32>) -> tensor<1x2x1x1xf32>
+  return %0 : tensor<1x2x1x1xf32>
+}
+
+// -----
+
+func.func @maxpool_pads(%x: tensor<1x2x5x5xf32>) -> tensor<1x2x7x5xf32> {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{pads [2, 0, 2, 0] must be smaller than kernel_shape [2, 1]}}
+  %0 = dlc.MaxPool %x {kernel_shape = array<i64: 2, 1>, pads = array<i64: 2, 0, 2, 0>} : (tensor<1x2x5x5xf32>) -> tensor<1x2x7x5xf32>
+  return %0 : tensor<1x2x7x5xf32>
+}
+
+// -----
+
+func.func @maxpool_storage_order(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32> {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{storage_order 1 is not supported yet (only 0)}}
+  %0 = dlc.MaxPool %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, storage_order = 1 : si64} : (tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32>
+  return %0 : tensor<1x2x2x2xf32>
+}

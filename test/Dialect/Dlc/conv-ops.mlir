@@ -30,3 +30,15 @@ func.func @conv_grads(%x: tensor<2x3x8x8xf32>, %dy: tensor<2x4x6x6xf32>, %w: ten
       : (tensor<2x3x8x8xf32>, tensor<2x4x6x6xf32>) -> tensor<4x3x3x3xf32>
   return %0, %1 : tensor<2x3x8x8xf32>, tensor<4x3x3x3xf32>
 }
+
+// CHECK-LABEL: func.func @maxpool
+func.func @maxpool(%x: tensor<2x3x9x8xf32>, %dy: tensor<2x3x5x4xf32>) -> (tensor<2x3x5x4xf32>, tensor<2x3x9x8xf32>) {
+  // oH = (9 + 1 + 1 - 3) / 2 + 1 = 5, oW = (8 + 0 + 0 - 2) / 2 + 1 = 4
+  // CHECK: dlc.MaxPool %{{.*}} {kernel_shape = array<i64: 3, 2>, pads = array<i64: 1, 0, 1, 0>, strides = array<i64: 2, 2>} : (tensor<2x3x9x8xf32>) -> tensor<2x3x5x4xf32>
+  %0 = dlc.MaxPool %x {kernel_shape = array<i64: 3, 2>, strides = array<i64: 2, 2>, pads = array<i64: 1, 0, 1, 0>}
+      : (tensor<2x3x9x8xf32>) -> tensor<2x3x5x4xf32>
+  // CHECK: dlc.MaxPoolGrad
+  %1 = dlc.MaxPoolGrad %dy, %x {kernel_shape = array<i64: 3, 2>, strides = array<i64: 2, 2>, pads = array<i64: 1, 0, 1, 0>}
+      : (tensor<2x3x5x4xf32>, tensor<2x3x9x8xf32>) -> tensor<2x3x9x8xf32>
+  return %0, %1 : tensor<2x3x5x4xf32>, tensor<2x3x9x8xf32>
+}

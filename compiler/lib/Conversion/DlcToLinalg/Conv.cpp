@@ -10,6 +10,8 @@
 
 #include "mlir/Transforms/DialectConversion.h"
 
+#include <limits>
+
 using namespace mlir;
 using namespace mlir::dlc;
 
@@ -240,9 +242,170 @@ struct ConvBackwardDataLowering : OpConversionPattern<ConvBackwardDataOp> {
   }
 };
 
+/// The pooling attributes with defaults filled in.
+struct PoolAttrs {
+  SmallVector<int64_t> kernel, strides, pads;
+};
+
+template <typename OpTy>
+PoolAttrs poolAttrs(OpTy op) {
+  auto get = [](std::optional<ArrayRef<int64_t>> a, size_t n, int64_t d) {
+    return a ? SmallVector<int64_t>(*a) : SmallVector<int64_t>(n, d);
+  };
+  return {SmallVector<int64_t>(op.getKernelShape()), get(op.getStrides(), 2, 1),
+          get(op.getPads(), 4, 0)};
+}
+
+/// Maps of a pooling nest (n, c, oh, ow, kh, kw): the padded input, the
+/// window (a [kH, kW] tensor.empty that only gives kh, kw their ranges) and
+/// the output.
+SmallVector<AffineMap> poolMaps(MLIRContext *ctx, ArrayRef<int64_t> strides) {
+  AffineExpr n, c, oh, ow, kh, kw;
+  bindDims(ctx, n, c, oh, ow, kh, kw);
+  auto map = [&](ArrayRef<AffineExpr> e) { return AffineMap::get(6, 0, e, ctx); };
+  return {map({n, c, oh * strides[0] + kh, ow * strides[1] + kw}), map({kh, kw}),
+          map({n, c, oh, ow})};
+}
+
+Value windowTensor(OpBuilder &b, Location loc, ArrayRef<int64_t> kernel, Type et) {
+  return createEmpty(b, loc, RankedTensorType::get(kernel, et));
+}
+
+// Y[n, c, oh, ow] = max_{kh, kw} Xpad[n, c, oh sH + kh, ow sW + kw], Xpad
+// padded with -inf.
+struct MaxPoolLowering : OpConversionPattern<MaxPoolOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(MaxPoolOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = cast<RankedTensorType>(op.getType());
+    PoolAttrs a = poolAttrs(op);
+    double ninf = -std::numeric_limits<double>::infinity();
+    Value xp = padNCHW(rewriter, loc, adaptor.getX(), a.pads, ninf);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{type},
+        ValueRange{xp, windowTensor(rewriter, loc, a.kernel, type.getElementType())},
+        ValueRange{createFilled(rewriter, loc, type, ninf)},
+        poolMaps(rewriter.getContext(), a.strides), iterators(4, 2),
+        [](OpBuilder &nb, Location l, ValueRange args) {
+          linalg::YieldOp::create(nb, l, Value(arith::MaximumFOp::create(nb, l, args[2], args[0])));
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+// Two generics: (1) per output position, the window offset kh kW + kw of
+// the first maximum (ties go to the smaller offset, so the reduction order
+// does not matter); (2) dX[n, c, h, w] = sum over the windows (oh, ow)
+// covering (h, w) whose argmax is (h, w) of dY[n, c, oh, ow], loops
+// (n, c, h, w, kh, kw) with oh sH + kh = h + top.
+struct MaxPoolGradLowering : OpConversionPattern<MaxPoolGradOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(MaxPoolGradOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto type = cast<RankedTensorType>(op.getType());
+    auto dyType = cast<RankedTensorType>(adaptor.getDY().getType());
+    Type et = type.getElementType();
+    PoolAttrs a = poolAttrs(op);
+    double ninf = -std::numeric_limits<double>::infinity();
+    Value xp = padNCHW(rewriter, loc, adaptor.getX(), a.pads, ninf);
+    Value window = windowTensor(rewriter, loc, a.kernel, et);
+    auto i64 = rewriter.getI64Type();
+    auto idxType = RankedTensorType::get(dyType.getShape(), i64);
+    Value idxInit =
+        linalg::FillOp::create(
+            rewriter, loc,
+            ValueRange{arith::ConstantOp::create(
+                rewriter, loc, rewriter.getI64IntegerAttr(std::numeric_limits<int64_t>::max()))},
+            ValueRange{createEmpty(rewriter, loc, idxType)})
+            .getResult(0);
+    SmallVector<AffineMap> maps = poolMaps(ctx, a.strides);
+    maps.push_back(maps.back());
+    int64_t kW = a.kernel[1];
+    auto argmax = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{dyType, idxType}, ValueRange{xp, window},
+        ValueRange{createFilled(rewriter, loc, dyType, ninf), idxInit}, maps,
+        iterators(4, 2), [&](OpBuilder &nb, Location l, ValueRange args) {
+          Value k = arith::AddIOp::create(
+              nb, l,
+              arith::MulIOp::create(nb, l, linalg::IndexOp::create(nb, l, 4),
+                                    arith::ConstantIndexOp::create(nb, l, kW)),
+              linalg::IndexOp::create(nb, l, 5));
+          k = arith::IndexCastOp::create(nb, l, nb.getI64Type(), k);
+          Value v = args[0], best = args[2], bestK = args[3];
+          Value better = arith::OrIOp::create(
+              nb, l, arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OGT, v, best),
+              arith::AndIOp::create(
+                  nb, l, arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OEQ, v, best),
+                  arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt, k, bestK)));
+          linalg::YieldOp::create(
+              nb, l,
+              ValueRange{arith::SelectOp::create(nb, l, better, v, best),
+                         arith::SelectOp::create(nb, l, better, k, bestK)});
+        });
+    Value argIdx = argmax.getResult(1), dY = adaptor.getDY();
+
+    AffineExpr n, c, h, w, kh, kw;
+    bindDims(ctx, n, c, h, w, kh, kw);
+    auto map = [&](ArrayRef<AffineExpr> e) { return AffineMap::get(6, 0, e, ctx); };
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{type}, ValueRange{window},
+        ValueRange{createFilled(rewriter, loc, type, 0.0)},
+        ArrayRef<AffineMap>{map({kh, kw}), map({n, c, h, w})}, iterators(4, 2),
+        [&](OpBuilder &nb, Location l, ValueRange args) {
+          auto idx = [&](int64_t v) {
+            return Value(arith::ConstantIndexOp::create(nb, l, v));
+          };
+          auto at = [&](unsigned d) { return Value(linalg::IndexOp::create(nb, l, d)); };
+          Value valid;
+          SmallVector<Value> outIdx;
+          for (int i = 0; i < 2; ++i) {
+            Value t = arith::SubIOp::create(
+                nb, l, arith::AddIOp::create(nb, l, at(2 + i), idx(a.pads[i])), at(4 + i));
+            Value s = idx(a.strides[i]);
+            Value o = arith::DivSIOp::create(nb, l, t, s);
+            Value ok = arith::AndIOp::create(
+                nb, l,
+                arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sge, t, idx(0)),
+                arith::AndIOp::create(
+                    nb, l,
+                    arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq,
+                                          arith::RemSIOp::create(nb, l, t, s), idx(0)),
+                    arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt, o,
+                                          idx(dyType.getDimSize(2 + i)))));
+            valid = valid ? Value(arith::AndIOp::create(nb, l, valid, ok)) : ok;
+            outIdx.push_back(o);
+          }
+          for (Value &o : outIdx)
+            o = arith::SelectOp::create(nb, l, valid, o, idx(0));
+          SmallVector<Value> pos{at(0), at(1), outIdx[0], outIdx[1]};
+          Value k = arith::IndexCastOp::create(
+              nb, l, nb.getI64Type(),
+              arith::AddIOp::create(nb, l, arith::MulIOp::create(nb, l, at(4), idx(kW)),
+                                    at(5)));
+          Value hit = arith::AndIOp::create(
+              nb, l, valid,
+              arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq,
+                                    tensor::ExtractOp::create(nb, l, argIdx, pos), k));
+          Value g = tensor::ExtractOp::create(nb, l, dY, pos);
+          Value term = arith::SelectOp::create(nb, l, hit, g,
+                                               floatConstant(nb, l, g.getType(), 0.0));
+          linalg::YieldOp::create(nb, l, Value(arith::AddFOp::create(nb, l, args[1], term)));
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
 } // namespace
 
 void mlir::dlc::populateConvToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<ConvLowering, ConvBackwardDataLowering, ConvBackwardFilterLowering>(
+  patterns.add<ConvLowering, ConvBackwardDataLowering, ConvBackwardFilterLowering,
+               MaxPoolLowering, MaxPoolGradLowering>(
       patterns.getContext());
 }

@@ -122,3 +122,69 @@ LogicalResult ConvOp::buildVJP(OpBuilder &b, ArrayRef<Value> resultGrads,
          b.getNamedAttr("keepdims", b.getIntegerAttr(b.getIntegerType(64, true), 0))}));
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// MaxPool
+//===----------------------------------------------------------------------===//
+
+LogicalResult MaxPoolOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &results) {
+  RankedTensorType x = rankedType(adaptor.getX());
+  if (auto autoPad = adaptor.getAutoPadAttr(); autoPad && autoPad.getValue() != "NOTSET")
+    return emitOptionalError(loc, "auto_pad \"", autoPad.getValue(),
+                             "\" is not supported yet (only NOTSET)");
+  if (auto a = adaptor.getCeilModeAttr(); a && a.getInt() != 0)
+    return emitOptionalError(loc, "ceil_mode ", a.getInt(), " is not supported yet (only 0)");
+  if (auto a = adaptor.getStorageOrderAttr(); a && a.getInt() != 0)
+    return emitOptionalError(loc, "storage_order ", a.getInt(),
+                             " is not supported yet (only 0)");
+  if (x.getRank() != 4)
+    return emitOptionalError(loc, "only 2-D pooling (NCHW) is supported: input ",
+                             formatShape(x.getShape()));
+  if (!adaptor.getKernelShapeAttr())
+    return emitOptionalError(loc, "kernel_shape is required");
+  ArrayRef<int64_t> kernel = adaptor.getKernelShapeAttr().asArrayRef();
+  SmallVector<int64_t> strides = orDefault(adaptor.getStridesAttr(), 2, 1);
+  SmallVector<int64_t> pads = orDefault(adaptor.getPadsAttr(), 4, 0);
+  SmallVector<int64_t> dil = orDefault(adaptor.getDilationsAttr(), 2, 1);
+  if (kernel.size() != 2 || llvm::any_of(kernel, [](int64_t s) { return s < 1; }))
+    return emitOptionalError(loc, "kernel_shape must be 2 positive values, got ",
+                             formatShape(kernel));
+  if (strides.size() != 2 || llvm::any_of(strides, [](int64_t s) { return s < 1; }))
+    return emitOptionalError(loc, "strides must be 2 positive values, got ",
+                             formatShape(strides));
+  if (llvm::any_of(dil, [](int64_t d) { return d != 1; }))
+    return emitOptionalError(loc, "dilations ", formatShape(dil),
+                             " are not supported yet (only 1)");
+  if (pads.size() != 4 || llvm::any_of(pads, [](int64_t s) { return s < 0; }))
+    return emitOptionalError(loc,
+                             "pads must be 4 non-negative values [top, left, bottom, right], got ",
+                             formatShape(pads));
+  SmallVector<int64_t> y{x.getDimSize(0), x.getDimSize(1)};
+  for (int i = 0; i < 2; ++i) {
+    if (pads[i] >= kernel[i] || pads[i + 2] >= kernel[i])
+      return emitOptionalError(loc, "pads ", formatShape(pads),
+                               " must be smaller than kernel_shape ", formatShape(kernel));
+    int64_t in = x.getDimSize(2 + i) + pads[i] + pads[i + 2];
+    if (in < kernel[i])
+      return emitOptionalError(loc, "padded input ", formatShape(x.getShape()),
+                               " with pads ", formatShape(pads),
+                               " is smaller than kernel_shape ", formatShape(kernel),
+                               " along spatial axis ", i);
+    y.push_back((in - kernel[i]) / strides[i] + 1);
+  }
+  results.push_back(RankedTensorType::get(y, x.getElementType()));
+  return success();
+}
+
+// dX = MaxPoolGrad(dY, X): each dY element to its window's (first) argmax.
+LogicalResult MaxPoolOp::buildVJP(OpBuilder &b, ArrayRef<Value> resultGrads,
+                                  SmallVectorImpl<Value> &operandGrads) {
+  operandGrads.push_back(MaxPoolGradOp::create(
+      b, getLoc(), getX().getType(), ValueRange{resultGrads[0], getX()},
+      {b.getNamedAttr("kernel_shape", getKernelShapeAttr()),
+       b.getNamedAttr("strides", b.getDenseI64ArrayAttr(orDefault(getStridesAttr(), 2, 1))),
+       b.getNamedAttr("pads", b.getDenseI64ArrayAttr(orDefault(getPadsAttr(), 4, 0)))}));
+  return success();
+}

@@ -80,4 +80,52 @@ def Dlc_ConvBackwardFilterOp : Dlc_Op<"ConvBackwardFilter", [Pure]> {
   let assemblyFormat = "$X `,` $dY attr-dict `:` functional-type(operands, results)";
 }
 
+def Dlc_MaxPoolOp : Dlc_Op<"MaxPool", [Pure, InferTypeOpAdaptor, DeclareOpInterfaceMethods<Dlc_VJPOpInterface>]> {
+  let summary = "2-D max pooling (NCHW)";
+  let description = [{
+    ONNX MaxPool over two spatial dimensions with the required
+    `kernel_shape`, `strides` (default 1) and `pads` (`[top, left, bottom,
+    right]`, padded with -inf). Not supported yet: dilations other than 1,
+    `ceil_mode` 1, `storage_order` 1, `auto_pad` other than NOTSET, the
+    Indices output. `oH = (H + top + bottom - kH) / sH + 1`.
+
+    ```mlir
+    %y = dlc.MaxPool %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>}
+        : (tensor<8x16x28x28xf32>) -> tensor<8x16x14x14xf32>
+    ```
+  }];
+  let arguments = (ins Dlc_FloatTensor:$X,
+                       DenseI64ArrayAttr:$kernel_shape,
+                       OptionalAttr<DenseI64ArrayAttr>:$strides,
+                       OptionalAttr<DenseI64ArrayAttr>:$pads,
+                       OptionalAttr<DenseI64ArrayAttr>:$dilations,
+                       DefaultValuedAttr<SI64Attr, "0">:$ceil_mode,
+                       DefaultValuedAttr<SI64Attr, "0">:$storage_order,
+                       DefaultValuedStrAttr<StrAttr, "NOTSET">:$auto_pad);
+  let results = (outs Dlc_FloatTensor:$Y);
+  let assemblyFormat = "$X attr-dict `:` functional-type(operands, results)";
+}
+
+def Dlc_MaxPoolGradOp : Dlc_Op<"MaxPoolGrad", [Pure]> {
+  let summary = "Gradient helper of MaxPool: dY routed to each window's argmax";
+  let description = [{
+    Built by MaxPool's VJP: each `dY[n, c, oh, ow]` goes to the position of
+    the maximum of its window in `X` (the first in row-major window order
+    when several are equal, as torch does); positions receiving from several
+    windows sum. The result has X's type; the attributes are MaxPool's,
+    spelled out.
+
+    ```mlir
+    %dx = dlc.MaxPoolGrad %dy, %x {kernel_shape = array<i64: 2, 2>,
+        strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>}
+        : (tensor<8x16x14x14xf32>, tensor<8x16x28x28xf32>) -> tensor<8x16x28x28xf32>
+    ```
+  }];
+  let arguments = (ins Dlc_FloatTensor:$dY, Dlc_FloatTensor:$X,
+                       DenseI64ArrayAttr:$kernel_shape, DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$pads);
+  let results = (outs Dlc_FloatTensor:$dX);
+  let assemblyFormat = "$dY `,` $X attr-dict `:` functional-type(operands, results)";
+}
+
 #endif // DLC_CONV_OPS_TD
