@@ -168,6 +168,8 @@ const std::vector<OpRule> &opTable() {
         {"ceil_mode", AttrKind::Int},
         {"storage_order", AttrKind::Int},
         {"auto_pad", AttrKind::String}}},
+      {"GlobalAveragePool", "dlc.GlobalAveragePool", 1, 1, {}},
+      {"GlobalMaxPool", "dlc.GlobalMaxPool", 1, 1, {}},
 
       // Losses (model-format.md, Losses).
       {"SoftmaxCrossEntropyLoss", "dlc.SoftmaxCrossEntropyLoss", 2, 2,

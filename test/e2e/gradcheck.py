@@ -531,6 +531,20 @@ def maxpool():
     return cases
 
 
+def global_pool():
+    """GlobalAveragePool and GlobalMaxPool (distinct values: a stable argmax)."""
+    cases = []
+    for k, xs in enumerate([(2, 3, 4, 5), (1, 2, 1, 3)]):
+        for j, op in enumerate(("GlobalAveragePool", "GlobalMaxPool")):
+            c = Case("%s_%d" % (op.lower(), k), 1200 + 2 * k + j)
+            n = int(np.prod(xs))
+            x = c.arg("x", (c.rng.permutation(n) * 0.1 - n * 0.05).reshape(xs).astype(F64))
+            out = xs[:2] + (1, 1)
+            c.loss = c.wsum(c.op("dlc.%s %s : %s" % (op, x, fty([xs], out)), out))
+            cases.append(c)
+    return cases
+
+
 def unused():
     """A trainable parameter the loss ignores (dlc-opt warns; gradient 0),
     one used only by a value the loss ignores, and a used one beside them."""
@@ -765,7 +779,7 @@ FAMILIES = {"gemm": gemm, "matmul": matmul, "binary": binary,
             "activations": activations, "softmax": softmax, "shape": shape,
             "losses": losses, "binary_losses": binary_losses, "unused": unused,
             "composite": composite, "math": math, "tensor": tensor, "conv": conv,
-            "maxpool": maxpool}
+            "maxpool": maxpool, "global_pool": global_pool}
 
 
 def main():

@@ -381,6 +381,26 @@ add_maxpool("maxpool_odd_f64", [1, 3, 9, 7], dt=F64, kernel_shape=[3, 3], stride
             pads=[2, 1, 0, 2])
 
 
+# ------------------------------------------- GlobalAveragePool, GlobalMaxPool
+
+def add_global_pool(group, op, ref_fn, xs, dt=F32):
+    @case(group, "%s_%s_%s" % (group, "x".join(map(str, xs)), np.dtype(dt).name))
+    def build(rng, cname):
+        x = rnd(rng, xs, dt)
+        m = T.single_op_model(cname, op, [("x", x)])
+        ref = ref_fn(np.asarray(x, F64))
+        atol = (xs[2] * xs[3] + 2) * T.UNIT_ROUNDOFF[np.dtype(dt)] * np.abs(x).astype(F64).mean(
+            axis=(2, 3), keepdims=True) if op == "GlobalAveragePool" else 0.0
+        return Case(m, {"x": x}, {"y": (ref, dt, atol)})
+
+
+for _xs, _dt in (([2, 3, 5, 4], F32), ([1, 4, 7, 7], F64), ([3, 2, 1, 1], F32)):
+    add_global_pool("globalaveragepool", "GlobalAveragePool",
+                    lambda x: x.mean(axis=(2, 3), keepdims=True), _xs, _dt)
+    add_global_pool("globalmaxpool", "GlobalMaxPool",
+                    lambda x: x.max(axis=(2, 3), keepdims=True), _xs, _dt)
+
+
 # -------------------------------------------------------------------- Gemm
 
 def add_gemm(name, M, K, N, c_shape=None, alpha=None, beta=None, transA=0,

@@ -115,3 +115,12 @@ func.func @maxpool_storage_order(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32>
   %0 = dlc.MaxPool %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, storage_order = 1 : si64} : (tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32>
   return %0 : tensor<1x2x2x2xf32>
 }
+
+// -----
+
+func.func @global_pool_rank(%x: tensor<2x3x5xf32>) -> tensor<2x3x1x1xf32> {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{only 2-D pooling (NCHW) is supported: input [2, 3, 5]}}
+  %0 = dlc.GlobalAveragePool %x : (tensor<2x3x5xf32>) -> tensor<2x3x1x1xf32>
+  return %0 : tensor<2x3x1x1xf32>
+}

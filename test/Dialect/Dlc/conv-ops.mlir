@@ -42,3 +42,12 @@ func.func @maxpool(%x: tensor<2x3x9x8xf32>, %dy: tensor<2x3x5x4xf32>) -> (tensor
       : (tensor<2x3x5x4xf32>, tensor<2x3x9x8xf32>) -> tensor<2x3x9x8xf32>
   return %0, %1 : tensor<2x3x5x4xf32>, tensor<2x3x9x8xf32>
 }
+
+// CHECK-LABEL: func.func @global_pool
+func.func @global_pool(%x: tensor<2x3x5x4xf32>) -> (tensor<2x3x1x1xf32>, tensor<2x3x1x1xf32>) {
+  // CHECK: dlc.GlobalAveragePool %{{.*}} : (tensor<2x3x5x4xf32>) -> tensor<2x3x1x1xf32>
+  %0 = dlc.GlobalAveragePool %x : (tensor<2x3x5x4xf32>) -> tensor<2x3x1x1xf32>
+  // CHECK: dlc.GlobalMaxPool %{{.*}} : (tensor<2x3x5x4xf32>) -> tensor<2x3x1x1xf32>
+  %1 = dlc.GlobalMaxPool %x : (tensor<2x3x5x4xf32>) -> tensor<2x3x1x1xf32>
+  return %0, %1 : tensor<2x3x1x1xf32>, tensor<2x3x1x1xf32>
+}

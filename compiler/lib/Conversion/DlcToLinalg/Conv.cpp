@@ -402,10 +402,60 @@ struct MaxPoolGradLowering : OpConversionPattern<MaxPoolGradOp> {
   }
 };
 
+// GlobalMaxPool: MaxPool over the whole H x W (converted in turn).
+struct GlobalMaxPoolLowering : OpConversionPattern<GlobalMaxPoolOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(GlobalMaxPoolOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto x = cast<RankedTensorType>(adaptor.getX().getType());
+    rewriter.replaceOpWithNewOp<MaxPoolOp>(
+        op, op.getType(), adaptor.getX(),
+        rewriter.getDenseI64ArrayAttr({x.getDimSize(2), x.getDimSize(3)}), nullptr,
+        nullptr, nullptr, nullptr, nullptr, nullptr);
+    return success();
+  }
+};
+
+// GlobalAveragePool: Y[n, c, 0, 0] = sum_{h, w} X[n, c, h, w] / (H W).
+struct GlobalAveragePoolLowering : OpConversionPattern<GlobalAveragePoolOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(GlobalAveragePoolOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto type = cast<RankedTensorType>(op.getType());
+    auto x = cast<RankedTensorType>(adaptor.getX().getType());
+    AffineExpr n, c, h, w;
+    bindDims(ctx, n, c, h, w);
+    auto sum = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{type}, ValueRange{adaptor.getX()},
+        ValueRange{createFilled(rewriter, loc, type, 0.0)},
+        ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(4, ctx),
+                            AffineMap::get(4, 0, {n, c, getAffineConstantExpr(0, ctx),
+                                                  getAffineConstantExpr(0, ctx)},
+                                           ctx)},
+        iterators(2, 2), [](OpBuilder &nb, Location l, ValueRange args) {
+          linalg::YieldOp::create(nb, l, Value(arith::AddFOp::create(nb, l, args[1], args[0])));
+        });
+    double scale = 1.0 / static_cast<double>(x.getDimSize(2) * x.getDimSize(3));
+    Value mean = buildElementwise(
+        rewriter, loc, type, ValueRange{sum.getResult(0)},
+        [&](OpBuilder &b, Location l, ValueRange v) {
+          return Value(arith::MulFOp::create(b, l, v[0],
+                                             floatConstant(b, l, v[0].getType(), scale)));
+        });
+    rewriter.replaceOp(op, mean);
+    return success();
+  }
+};
+
 } // namespace
 
 void mlir::dlc::populateConvToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<ConvLowering, ConvBackwardDataLowering, ConvBackwardFilterLowering,
-               MaxPoolLowering, MaxPoolGradLowering>(
+               MaxPoolLowering, MaxPoolGradLowering,
+               GlobalAveragePoolLowering, GlobalMaxPoolLowering>(
       patterns.getContext());
 }

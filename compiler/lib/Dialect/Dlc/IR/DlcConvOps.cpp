@@ -188,3 +188,62 @@ LogicalResult MaxPoolOp::buildVJP(OpBuilder &b, ArrayRef<Value> resultGrads,
        b.getNamedAttr("pads", b.getDenseI64ArrayAttr(orDefault(getPadsAttr(), 4, 0)))}));
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// GlobalAveragePool, GlobalMaxPool
+//===----------------------------------------------------------------------===//
+
+static LogicalResult inferGlobalPool(std::optional<Location> loc, Value xv,
+                                     SmallVectorImpl<Type> &results) {
+  RankedTensorType x = rankedType(xv);
+  if (x.getRank() != 4)
+    return emitOptionalError(loc, "only 2-D pooling (NCHW) is supported: input ",
+                             formatShape(x.getShape()));
+  results.push_back(
+      RankedTensorType::get({x.getDimSize(0), x.getDimSize(1), 1, 1}, x.getElementType()));
+  return success();
+}
+
+LogicalResult GlobalAveragePoolOp::inferReturnTypes(MLIRContext *,
+                                                    std::optional<Location> loc,
+                                                    Adaptor adaptor,
+                                                    SmallVectorImpl<Type> &results) {
+  return inferGlobalPool(loc, adaptor.getX(), results);
+}
+
+LogicalResult GlobalMaxPoolOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                                Adaptor adaptor,
+                                                SmallVectorImpl<Type> &results) {
+  return inferGlobalPool(loc, adaptor.getX(), results);
+}
+
+// Y = sum(X over H, W) / (H W): dX = dY / (H W), broadcast over H, W.
+LogicalResult GlobalAveragePoolOp::buildVJP(OpBuilder &b, ArrayRef<Value> resultGrads,
+                                            SmallVectorImpl<Value> &operandGrads) {
+  Location loc = getLoc();
+  RankedTensorType x = rankedType(getX());
+  Type et = x.getElementType();
+  auto scalarType = RankedTensorType::get({}, et);
+  Value scale = ConstantOp::create(
+      b, loc, scalarType,
+      DenseElementsAttr::get(scalarType,
+                             b.getFloatAttr(et, 1.0 / (x.getDimSize(2) * x.getDimSize(3)))));
+  Value zeros = ConstantOp::create(
+      b, loc, x, DenseElementsAttr::get(x, b.getFloatAttr(et, 0.0)));
+  Value dY = make<MulOp>(b, loc, {resultGrads[0], scale});
+  operandGrads.push_back(make<AddOp>(b, loc, {zeros, dY}));
+  return success();
+}
+
+// GlobalMaxPool is MaxPool with the whole H x W as its window.
+LogicalResult GlobalMaxPoolOp::buildVJP(OpBuilder &b, ArrayRef<Value> resultGrads,
+                                        SmallVectorImpl<Value> &operandGrads) {
+  RankedTensorType x = rankedType(getX());
+  operandGrads.push_back(MaxPoolGradOp::create(
+      b, getLoc(), x, ValueRange{resultGrads[0], getX()},
+      {b.getNamedAttr("kernel_shape",
+                      b.getDenseI64ArrayAttr({x.getDimSize(2), x.getDimSize(3)})),
+       b.getNamedAttr("strides", b.getDenseI64ArrayAttr({1, 1})),
+       b.getNamedAttr("pads", b.getDenseI64ArrayAttr({0, 0, 0, 0}))}));
+  return success();
+}

@@ -128,4 +128,23 @@ def Dlc_MaxPoolGradOp : Dlc_Op<"MaxPoolGrad", [Pure]> {
   let assemblyFormat = "$dY `,` $X attr-dict `:` functional-type(operands, results)";
 }
 
+class Dlc_GlobalPoolOp<string mnemonic, string what>
+    : Dlc_Op<mnemonic, [Pure, InferTypeOpAdaptor, DeclareOpInterfaceMethods<Dlc_VJPOpInterface>]> {
+  let summary = "The " # what # " over each channel's whole H x W (NCHW)";
+  let description = [{
+    ONNX }] # mnemonic # [{ for 2-D spatial inputs: `[N, C, H, W]` to
+    `[N, C, 1, 1]`.
+
+    ```mlir
+    %y = dlc.}] # mnemonic # [{ %x : (tensor<8x16x7x7xf32>) -> tensor<8x16x1x1xf32>
+    ```
+  }];
+  let arguments = (ins Dlc_FloatTensor:$X);
+  let results = (outs Dlc_FloatTensor:$Y);
+  let assemblyFormat = "$X attr-dict `:` functional-type(operands, results)";
+}
+
+def Dlc_GlobalAveragePoolOp : Dlc_GlobalPoolOp<"GlobalAveragePool", "mean">;
+def Dlc_GlobalMaxPoolOp : Dlc_GlobalPoolOp<"GlobalMaxPool", "maximum">;
+
 #endif // DLC_CONV_OPS_TD
