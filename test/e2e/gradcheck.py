@@ -545,6 +545,28 @@ def global_pool():
     return cases
 
 
+def averagepool():
+    """AveragePool: overlapping windows, strides, pads with count_include_pad 0 and 1."""
+    cases = []
+    for k, (name, xs, attrs) in enumerate([
+            ("2x2", (2, 2, 4, 6), {"kernel_shape": [2, 2], "strides": [2, 2]}),
+            ("overlap", (1, 2, 5, 5), {"kernel_shape": [3, 3]}),
+            ("pads_exclude", (1, 3, 6, 5), {"kernel_shape": [3, 2], "strides": [2, 1], "pads": [1, 0, 2, 1]}),
+            ("pads_include", (1, 3, 6, 5), {"kernel_shape": [3, 2], "strides": [2, 1], "pads": [1, 0, 2, 1],
+                                            "count_include_pad": 1})]):
+        c = Case("averagepool_" + name, 1300 + k)
+        x = c.randn("x", xs)
+        st, pd, ks = attrs.get("strides", [1, 1]), attrs.get("pads", [0, 0, 0, 0]), attrs["kernel_shape"]
+        out = xs[:2] + tuple((xs[2 + i] + pd[i] + pd[i + 2] - ks[i]) // st[i] + 1 for i in range(2))
+        parts = ", ".join("%s = array<i64: %s>" % (a, ", ".join(map(str, v)))
+                          for a, v in attrs.items() if a != "count_include_pad")
+        if "count_include_pad" in attrs:
+            parts += ", count_include_pad = %d : si64" % attrs["count_include_pad"]
+        c.loss = c.wsum(c.op("dlc.AveragePool %s {%s} : %s" % (x, parts, fty([xs], out)), out))
+        cases.append(c)
+    return cases
+
+
 def unused():
     """A trainable parameter the loss ignores (dlc-opt warns; gradient 0),
     one used only by a value the loss ignores, and a used one beside them."""
@@ -779,7 +801,7 @@ FAMILIES = {"gemm": gemm, "matmul": matmul, "binary": binary,
             "activations": activations, "softmax": softmax, "shape": shape,
             "losses": losses, "binary_losses": binary_losses, "unused": unused,
             "composite": composite, "math": math, "tensor": tensor, "conv": conv,
-            "maxpool": maxpool, "global_pool": global_pool}
+            "maxpool": maxpool, "global_pool": global_pool, "averagepool": averagepool}
 
 
 def main():

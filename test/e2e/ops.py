@@ -401,6 +401,49 @@ for _xs, _dt in (([2, 3, 5, 4], F32), ([1, 4, 7, 7], F64), ([3, 2, 1, 1], F32)):
                     lambda x: x.max(axis=(2, 3), keepdims=True), _xs, _dt)
 
 
+# ------------------------------------------------------------- AveragePool
+
+def ref_avgpool(x, kernel, strides=(1, 1), pads=(0, 0, 0, 0), include_pad=0):
+    """Loop reference of ONNX AveragePool (NCHW, 2-D)."""
+    x = np.asarray(x, F64)
+    pw = ((0, 0), (0, 0), (pads[0], pads[2]), (pads[1], pads[3]))
+    xp, ones = np.pad(x, pw), np.pad(np.ones_like(x), pw)
+    oh = (xp.shape[2] - kernel[0]) // strides[0] + 1
+    ow = (xp.shape[3] - kernel[1]) // strides[1] + 1
+    y = np.empty(x.shape[:2] + (oh, ow))
+    for i in range(oh):
+        for j in range(ow):
+            sl = (slice(None), slice(None), slice(i * strides[0], i * strides[0] + kernel[0]),
+                  slice(j * strides[1], j * strides[1] + kernel[1]))
+            cnt = kernel[0] * kernel[1] if include_pad else ones[sl].sum(axis=(2, 3))
+            y[:, :, i, j] = xp[sl].sum(axis=(2, 3)) / cnt
+    return y
+
+
+def add_avgpool(name, xs, dt=F32, **attrs):
+    @case("averagepool", name)
+    def build(rng, cname):
+        x = rnd(rng, xs, dt)
+        m = T.single_op_model(cname, "AveragePool", [("x", x)], attrs=attrs)
+        ref = ref_avgpool(x, attrs["kernel_shape"], attrs.get("strides", (1, 1)),
+                          attrs.get("pads", (0, 0, 0, 0)), attrs.get("count_include_pad", 0))
+        k = attrs["kernel_shape"][0] * attrs["kernel_shape"][1]
+        atol = (k + 3) * T.UNIT_ROUNDOFF[np.dtype(dt)] * ref_avgpool(
+            np.abs(x), attrs["kernel_shape"], attrs.get("strides", (1, 1)),
+            attrs.get("pads", (0, 0, 0, 0)), attrs.get("count_include_pad", 0))
+        return Case(m, {"x": x}, {"y": (ref, dt, atol)})
+
+
+add_avgpool("averagepool_2x2_s2", [2, 3, 8, 8], kernel_shape=[2, 2], strides=[2, 2])
+add_avgpool("averagepool_3x3_s1", [1, 2, 6, 7], kernel_shape=[3, 3])
+add_avgpool("averagepool_pads_exclude", [2, 2, 5, 6], kernel_shape=[3, 2], strides=[2, 2],
+            pads=[1, 0, 1, 1])
+add_avgpool("averagepool_pads_include", [2, 2, 5, 6], kernel_shape=[3, 2], strides=[2, 2],
+            pads=[1, 0, 1, 1], count_include_pad=1)
+add_avgpool("averagepool_f64", [1, 3, 9, 7], dt=F64, kernel_shape=[3, 3], strides=[2, 3],
+            pads=[2, 1, 0, 2])
+
+
 # -------------------------------------------------------------------- Gemm
 
 def add_gemm(name, M, K, N, c_shape=None, alpha=None, beta=None, transA=0,

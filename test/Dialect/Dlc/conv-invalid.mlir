@@ -124,3 +124,21 @@ func.func @global_pool_rank(%x: tensor<2x3x5xf32>) -> tensor<2x3x1x1xf32> {
   %0 = dlc.GlobalAveragePool %x : (tensor<2x3x5xf32>) -> tensor<2x3x1x1xf32>
   return %0 : tensor<2x3x1x1xf32>
 }
+
+// -----
+
+func.func @averagepool_count(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32> {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{count_include_pad must be 0 or 1, got 2}}
+  %0 = dlc.AveragePool %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, count_include_pad = 2 : si64} : (tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32>
+  return %0 : tensor<1x2x2x2xf32>
+}
+
+// -----
+
+func.func @averagepool_auto_pad(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32> {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{auto_pad "VALID" is not supported yet (only NOTSET)}}
+  %0 = dlc.AveragePool %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, auto_pad = "VALID"} : (tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32>
+  return %0 : tensor<1x2x2x2xf32>
+}

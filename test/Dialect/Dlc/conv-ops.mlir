@@ -51,3 +51,14 @@ func.func @global_pool(%x: tensor<2x3x5x4xf32>) -> (tensor<2x3x1x1xf32>, tensor<
   %1 = dlc.GlobalMaxPool %x : (tensor<2x3x5x4xf32>) -> tensor<2x3x1x1xf32>
   return %0, %1 : tensor<2x3x1x1xf32>, tensor<2x3x1x1xf32>
 }
+
+// CHECK-LABEL: func.func @averagepool
+func.func @averagepool(%x: tensor<2x3x9x8xf32>, %dy: tensor<2x3x5x4xf32>) -> (tensor<2x3x5x4xf32>, tensor<2x3x9x8xf32>) {
+  // CHECK: dlc.AveragePool %{{.*}} {count_include_pad = 1 : si64, kernel_shape = array<i64: 3, 2>, pads = array<i64: 1, 0, 1, 0>, strides = array<i64: 2, 2>} : (tensor<2x3x9x8xf32>) -> tensor<2x3x5x4xf32>
+  %0 = dlc.AveragePool %x {kernel_shape = array<i64: 3, 2>, strides = array<i64: 2, 2>, pads = array<i64: 1, 0, 1, 0>, count_include_pad = 1 : si64}
+      : (tensor<2x3x9x8xf32>) -> tensor<2x3x5x4xf32>
+  // CHECK: dlc.AveragePoolGrad
+  %1 = dlc.AveragePoolGrad %dy {kernel_shape = array<i64: 3, 2>, strides = array<i64: 2, 2>, pads = array<i64: 1, 0, 1, 0>, count_include_pad = 0 : si64}
+      : (tensor<2x3x5x4xf32>) -> tensor<2x3x9x8xf32>
+  return %0, %1 : tensor<2x3x5x4xf32>, tensor<2x3x9x8xf32>
+}

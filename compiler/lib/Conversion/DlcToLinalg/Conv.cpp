@@ -451,11 +451,140 @@ struct GlobalAveragePoolLowering : OpConversionPattern<GlobalAveragePoolOp> {
   }
 };
 
+/// The divisor of AveragePool's window at output (oh, ow): kH kW with
+/// count_include_pad, else the number of the window's elements inside X.
+Value poolDivisor(OpBuilder &b, Location l, Type et, Value oh, Value ow,
+                  const PoolAttrs &a, ArrayRef<int64_t> inHW, bool includePad) {
+  auto idx = [&](int64_t v) { return Value(arith::ConstantIndexOp::create(b, l, v)); };
+  Value count;
+  if (includePad) {
+    count = idx(a.kernel[0] * a.kernel[1]);
+  } else {
+    Value o[2] = {oh, ow};
+    for (int i = 0; i < 2; ++i) {
+      Value start = arith::SubIOp::create(
+          b, l, arith::MulIOp::create(b, l, o[i], idx(a.strides[i])), idx(a.pads[i]));
+      Value end = arith::AddIOp::create(b, l, start, idx(a.kernel[i]));
+      Value n = arith::SubIOp::create(b, l, arith::MinSIOp::create(b, l, end, idx(inHW[i])),
+                                      arith::MaxSIOp::create(b, l, start, idx(0)));
+      count = count ? Value(arith::MulIOp::create(b, l, count, n)) : n;
+    }
+  }
+  Value i64 = arith::IndexCastOp::create(b, l, b.getI64Type(), count);
+  return arith::SIToFPOp::create(b, l, et, i64);
+}
+
+/// `t` divided elementwise by the divisor of its (oh, ow) = dims 2, 3.
+Value divideByDivisor(OpBuilder &b, Location loc, Value t, const PoolAttrs &a,
+                      ArrayRef<int64_t> inHW, bool includePad) {
+  auto type = cast<RankedTensorType>(t.getType());
+  MLIRContext *ctx = b.getContext();
+  auto id = AffineMap::getMultiDimIdentityMap(4, ctx);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{type}, ValueRange{t}, ValueRange{createEmpty(b, loc, type)},
+             ArrayRef<AffineMap>{id, id}, iterators(4, 0),
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               Value d = poolDivisor(nb, l, type.getElementType(),
+                                     linalg::IndexOp::create(nb, l, 2),
+                                     linalg::IndexOp::create(nb, l, 3), a, inHW, includePad);
+               linalg::YieldOp::create(nb, l, Value(arith::DivFOp::create(nb, l, args[0], d)));
+             })
+      .getResult(0);
+}
+
+// Y = (sum_{kh, kw} Xpad[n, c, oh sH + kh, ow sW + kw]) / divisor(oh, ow).
+struct AveragePoolLowering : OpConversionPattern<AveragePoolOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(AveragePoolOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = cast<RankedTensorType>(op.getType());
+    auto xType = cast<RankedTensorType>(adaptor.getX().getType());
+    PoolAttrs a = poolAttrs(op);
+    Value xp = padNCHW(rewriter, loc, adaptor.getX(), a.pads, 0.0);
+    auto sum = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{type},
+        ValueRange{xp, windowTensor(rewriter, loc, a.kernel, type.getElementType())},
+        ValueRange{createFilled(rewriter, loc, type, 0.0)},
+        poolMaps(rewriter.getContext(), a.strides), iterators(4, 2),
+        [](OpBuilder &nb, Location l, ValueRange args) {
+          linalg::YieldOp::create(nb, l, Value(arith::AddFOp::create(nb, l, args[2], args[0])));
+        });
+    rewriter.replaceOp(op, divideByDivisor(rewriter, loc, sum.getResult(0), a,
+                                           xType.getShape().drop_front(2),
+                                           op.getCountIncludePad() != 0));
+    return success();
+  }
+};
+
+// dX[n, c, h, w] = sum over the windows (oh, ow) covering (h, w) of
+// dY[n, c, oh, ow] / divisor(oh, ow); loops (n, c, h, w, kh, kw) with
+// oh sH + kh = h + top.
+struct AveragePoolGradLowering : OpConversionPattern<AveragePoolGradOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(AveragePoolGradOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto type = cast<RankedTensorType>(op.getType());
+    auto dyType = cast<RankedTensorType>(adaptor.getDY().getType());
+    PoolAttrs a{SmallVector<int64_t>(op.getKernelShape()),
+                SmallVector<int64_t>(op.getStrides()), SmallVector<int64_t>(op.getPads())};
+    Value dYs = divideByDivisor(rewriter, loc, adaptor.getDY(), a,
+                                type.getShape().drop_front(2), op.getCountIncludePad() != 0);
+    Value window = windowTensor(rewriter, loc, a.kernel, type.getElementType());
+    AffineExpr n, c, h, w, kh, kw;
+    bindDims(ctx, n, c, h, w, kh, kw);
+    auto map = [&](ArrayRef<AffineExpr> e) { return AffineMap::get(6, 0, e, ctx); };
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{type}, ValueRange{window},
+        ValueRange{createFilled(rewriter, loc, type, 0.0)},
+        ArrayRef<AffineMap>{map({kh, kw}), map({n, c, h, w})}, iterators(4, 2),
+        [&](OpBuilder &nb, Location l, ValueRange args) {
+          auto idx = [&](int64_t v) {
+            return Value(arith::ConstantIndexOp::create(nb, l, v));
+          };
+          auto at = [&](unsigned d) { return Value(linalg::IndexOp::create(nb, l, d)); };
+          Value valid;
+          SmallVector<Value> outIdx;
+          for (int i = 0; i < 2; ++i) {
+            Value t = arith::SubIOp::create(
+                nb, l, arith::AddIOp::create(nb, l, at(2 + i), idx(a.pads[i])), at(4 + i));
+            Value s = idx(a.strides[i]);
+            Value o = arith::DivSIOp::create(nb, l, t, s);
+            Value ok = arith::AndIOp::create(
+                nb, l,
+                arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sge, t, idx(0)),
+                arith::AndIOp::create(
+                    nb, l,
+                    arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq,
+                                          arith::RemSIOp::create(nb, l, t, s), idx(0)),
+                    arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt, o,
+                                          idx(dyType.getDimSize(2 + i)))));
+            valid = valid ? Value(arith::AndIOp::create(nb, l, valid, ok)) : ok;
+            outIdx.push_back(o);
+          }
+          for (Value &o : outIdx)
+            o = arith::SelectOp::create(nb, l, valid, o, idx(0));
+          Value g = tensor::ExtractOp::create(nb, l, dYs,
+                                              ValueRange{at(0), at(1), outIdx[0], outIdx[1]});
+          Value term = arith::SelectOp::create(nb, l, valid, g,
+                                               floatConstant(nb, l, g.getType(), 0.0));
+          linalg::YieldOp::create(nb, l, Value(arith::AddFOp::create(nb, l, args[1], term)));
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
 } // namespace
 
 void mlir::dlc::populateConvToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<ConvLowering, ConvBackwardDataLowering, ConvBackwardFilterLowering,
                MaxPoolLowering, MaxPoolGradLowering,
-               GlobalAveragePoolLowering, GlobalMaxPoolLowering>(
+               GlobalAveragePoolLowering, GlobalMaxPoolLowering,
+               AveragePoolLowering, AveragePoolGradLowering>(
       patterns.getContext());
 }

@@ -127,18 +127,37 @@ LogicalResult ConvOp::buildVJP(OpBuilder &b, ArrayRef<Value> resultGrads,
 // MaxPool
 //===----------------------------------------------------------------------===//
 
+template <typename Adaptor>
+static LogicalResult inferPool(std::optional<Location> loc, Adaptor adaptor,
+                               SmallVectorImpl<Type> &results);
+
 LogicalResult MaxPoolOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
                                           Adaptor adaptor,
                                           SmallVectorImpl<Type> &results) {
+  if (auto a = adaptor.getStorageOrderAttr(); a && a.getInt() != 0)
+    return emitOptionalError(loc, "storage_order ", a.getInt(),
+                             " is not supported yet (only 0)");
+  return inferPool(loc, adaptor, results);
+}
+
+LogicalResult AveragePoolOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                              Adaptor adaptor,
+                                              SmallVectorImpl<Type> &results) {
+  if (auto a = adaptor.getCountIncludePadAttr(); a && a.getInt() != 0 && a.getInt() != 1)
+    return emitOptionalError(loc, "count_include_pad must be 0 or 1, got ", a.getInt());
+  return inferPool(loc, adaptor, results);
+}
+
+/// The shape rule shared by MaxPool and AveragePool.
+template <typename Adaptor>
+static LogicalResult inferPool(std::optional<Location> loc, Adaptor adaptor,
+                               SmallVectorImpl<Type> &results) {
   RankedTensorType x = rankedType(adaptor.getX());
   if (auto autoPad = adaptor.getAutoPadAttr(); autoPad && autoPad.getValue() != "NOTSET")
     return emitOptionalError(loc, "auto_pad \"", autoPad.getValue(),
                              "\" is not supported yet (only NOTSET)");
   if (auto a = adaptor.getCeilModeAttr(); a && a.getInt() != 0)
     return emitOptionalError(loc, "ceil_mode ", a.getInt(), " is not supported yet (only 0)");
-  if (auto a = adaptor.getStorageOrderAttr(); a && a.getInt() != 0)
-    return emitOptionalError(loc, "storage_order ", a.getInt(),
-                             " is not supported yet (only 0)");
   if (x.getRank() != 4)
     return emitOptionalError(loc, "only 2-D pooling (NCHW) is supported: input ",
                              formatShape(x.getShape()));
@@ -245,5 +264,18 @@ LogicalResult GlobalMaxPoolOp::buildVJP(OpBuilder &b, ArrayRef<Value> resultGrad
                       b.getDenseI64ArrayAttr({x.getDimSize(2), x.getDimSize(3)})),
        b.getNamedAttr("strides", b.getDenseI64ArrayAttr({1, 1})),
        b.getNamedAttr("pads", b.getDenseI64ArrayAttr({0, 0, 0, 0}))}));
+  return success();
+}
+
+// dX = AveragePoolGrad(dY): each window's dY / divisor spread over it.
+LogicalResult AveragePoolOp::buildVJP(OpBuilder &b, ArrayRef<Value> resultGrads,
+                                      SmallVectorImpl<Value> &operandGrads) {
+  operandGrads.push_back(AveragePoolGradOp::create(
+      b, getLoc(), getX().getType(), ValueRange{resultGrads[0]},
+      {b.getNamedAttr("kernel_shape", getKernelShapeAttr()),
+       b.getNamedAttr("strides", b.getDenseI64ArrayAttr(orDefault(getStridesAttr(), 2, 1))),
+       b.getNamedAttr("pads", b.getDenseI64ArrayAttr(orDefault(getPadsAttr(), 4, 0))),
+       b.getNamedAttr("count_include_pad",
+                      b.getIntegerAttr(b.getIntegerType(64, true), getCountIncludePad()))}));
   return success();
 }

@@ -147,4 +147,50 @@ class Dlc_GlobalPoolOp<string mnemonic, string what>
 def Dlc_GlobalAveragePoolOp : Dlc_GlobalPoolOp<"GlobalAveragePool", "mean">;
 def Dlc_GlobalMaxPoolOp : Dlc_GlobalPoolOp<"GlobalMaxPool", "maximum">;
 
+def Dlc_AveragePoolOp : Dlc_Op<"AveragePool", [Pure, InferTypeOpAdaptor, DeclareOpInterfaceMethods<Dlc_VJPOpInterface>]> {
+  let summary = "2-D average pooling (NCHW)";
+  let description = [{
+    ONNX AveragePool with the required `kernel_shape`, `strides` (default 1)
+    and `pads` (`[top, left, bottom, right]`, zeros). With
+    `count_include_pad = 0` (the default) a window's sum is divided by the
+    number of its elements inside X, with 1 by `kH kW`. Not supported yet:
+    dilations other than 1, `ceil_mode` 1, `auto_pad` other than NOTSET.
+
+    ```mlir
+    %y = dlc.AveragePool %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>}
+        : (tensor<8x16x28x28xf32>) -> tensor<8x16x14x14xf32>
+    ```
+  }];
+  let arguments = (ins Dlc_FloatTensor:$X,
+                       DenseI64ArrayAttr:$kernel_shape,
+                       OptionalAttr<DenseI64ArrayAttr>:$strides,
+                       OptionalAttr<DenseI64ArrayAttr>:$pads,
+                       OptionalAttr<DenseI64ArrayAttr>:$dilations,
+                       DefaultValuedAttr<SI64Attr, "0">:$ceil_mode,
+                       DefaultValuedAttr<SI64Attr, "0">:$count_include_pad,
+                       DefaultValuedStrAttr<StrAttr, "NOTSET">:$auto_pad);
+  let results = (outs Dlc_FloatTensor:$Y);
+  let assemblyFormat = "$X attr-dict `:` functional-type(operands, results)";
+}
+
+def Dlc_AveragePoolGradOp : Dlc_Op<"AveragePoolGrad", [Pure]> {
+  let summary = "Gradient helper of AveragePool: dY / count spread over each window";
+  let description = [{
+    Built by AveragePool's VJP: every element of X inside a window receives
+    that window's `dY` divided by its divisor (see AveragePool). The result
+    type (X's) is given; the attributes are AveragePool's, spelled out.
+
+    ```mlir
+    %dx = dlc.AveragePoolGrad %dy {kernel_shape = array<i64: 2, 2>,
+        strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, count_include_pad = 0 : si64}
+        : (tensor<8x16x14x14xf32>) -> tensor<8x16x28x28xf32>
+    ```
+  }];
+  let arguments = (ins Dlc_FloatTensor:$dY,
+                       DenseI64ArrayAttr:$kernel_shape, DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$pads, SI64Attr:$count_include_pad);
+  let results = (outs Dlc_FloatTensor:$dX);
+  let assemblyFormat = "$dY attr-dict `:` functional-type(operands, results)";
+}
+
 #endif // DLC_CONV_OPS_TD
