@@ -567,6 +567,41 @@ def averagepool():
     return cases
 
 
+def conv_transpose():
+    """ConvTranspose: dX (a Conv), dW (ConvBackwardFilter) and dB."""
+    cases = []
+    configs = [
+        ("plain", (1, 3, 3, 4), (3, 2, 3, 3), False, {}),
+        ("strides_bias", (2, 2, 3, 3), (2, 3, 2, 3), True, {"strides": [2, 3], "pads": [1, 0, 0, 1]}),
+        ("all", (1, 4, 3, 4), (4, 1, 2, 3), True,
+         {"group": 2, "strides": [2, 2], "pads": [0, 1, 1, 0], "dilations": [2, 1],
+          "output_padding": [1, 1]}),
+    ]
+    for k, (name, xs, ws, bias, attrs) in enumerate(configs):
+        c = Case("convtranspose_" + name, 1400 + k)
+        x, w = c.randn("x", xs), c.randn("wt", ws)
+        g = attrs.get("group", 1)
+        operands, shapes = [x, w], [xs, ws]
+        if bias:
+            operands.append(c.randn("b", (ws[1] * g,)))
+            shapes.append((ws[1] * g,))
+        st, pd = attrs.get("strides", [1, 1]), attrs.get("pads", [0, 0, 0, 0])
+        dl, op = attrs.get("dilations", [1, 1]), attrs.get("output_padding", [0, 0])
+        out = (xs[0], ws[1] * g) + tuple(
+            st[i] * (xs[2 + i] - 1) + op[i] + dl[i] * (ws[2 + i] - 1) + 1 - pd[i] - pd[i + 2]
+            for i in range(2))
+        parts = ["%s = array<i64: %s>" % (a, ", ".join(map(str, v)))
+                 for a, v in attrs.items() if a != "group"]
+        if "group" in attrs:
+            parts.append("group = %d : si64" % attrs["group"])
+        text = "dlc.ConvTranspose %s%s : %s" % (", ".join(operands),
+                                                 " {%s}" % ", ".join(parts) if parts else "",
+                                                 fty(shapes, out))
+        c.loss = c.wsum(c.op(text, out))
+        cases.append(c)
+    return cases
+
+
 def unused():
     """A trainable parameter the loss ignores (dlc-opt warns; gradient 0),
     one used only by a value the loss ignores, and a used one beside them."""
@@ -801,7 +836,8 @@ FAMILIES = {"gemm": gemm, "matmul": matmul, "binary": binary,
             "activations": activations, "softmax": softmax, "shape": shape,
             "losses": losses, "binary_losses": binary_losses, "unused": unused,
             "composite": composite, "math": math, "tensor": tensor, "conv": conv,
-            "maxpool": maxpool, "global_pool": global_pool, "averagepool": averagepool}
+            "maxpool": maxpool, "global_pool": global_pool, "averagepool": averagepool,
+            "conv_transpose": conv_transpose}
 
 
 def main():

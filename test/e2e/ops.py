@@ -444,6 +444,59 @@ add_avgpool("averagepool_f64", [1, 3, 9, 7], dt=F64, kernel_shape=[3, 3], stride
             pads=[2, 1, 0, 2])
 
 
+# ----------------------------------------------------------- ConvTranspose
+
+def ref_conv_transpose(x, w, b=None, strides=(1, 1), pads=(0, 0, 0, 0), dil=(1, 1),
+                       group=1, out_pad=(0, 0)):
+    """Scatter loop reference of ONNX ConvTranspose (NCHW, 2-D)."""
+    x, w = np.asarray(x, F64), np.asarray(w, F64)
+    n, c, h, wd = x.shape
+    _, mg, kh, kw = w.shape
+    cg = c // group
+    full = [strides[i] * (x.shape[2 + i] - 1) + out_pad[i] + dil[i] * (w.shape[2 + i] - 1) + 1
+            for i in range(2)]
+    y = np.zeros((n, mg * group, full[0], full[1]))
+    for ci in range(c):
+        g = ci // cg
+        for i in range(h):
+            for j in range(wd):
+                for a in range(kh):
+                    for bb in range(kw):
+                        y[:, g * mg:(g + 1) * mg, i * strides[0] + a * dil[0],
+                          j * strides[1] + bb * dil[1]] += x[:, ci, i, j][:, None] * w[ci, :, a, bb]
+    y = y[:, :, pads[0]:full[0] - pads[2], pads[1]:full[1] - pads[3]]
+    if b is not None:
+        y = y + np.asarray(b, F64)[None, :, None, None]
+    return y
+
+
+def add_conv_transpose(name, xs, ws, bias=False, dt=F32, **attrs):
+    @case("convtranspose", name)
+    def build(rng, cname):
+        x, w = rnd(rng, xs, dt), rnd(rng, ws, dt)
+        inputs, feed = [("x", x), ("w", w)], {"x": x, "w": w}
+        b = None
+        if bias:
+            b = rnd(rng, [ws[1] * attrs.get("group", 1)], dt)
+            inputs.append(("b", b))
+            feed["b"] = b
+        m = T.single_op_model(cname, "ConvTranspose", inputs, attrs=attrs or None)
+        args = (attrs.get("strides", (1, 1)), attrs.get("pads", (0, 0, 0, 0)),
+                attrs.get("dilations", (1, 1)), attrs.get("group", 1),
+                attrs.get("output_padding", (0, 0)))
+        ref = ref_conv_transpose(x, w, b, *args)
+        absref = ref_conv_transpose(np.abs(x), np.abs(w), None if b is None else np.abs(b), *args)
+        atol = (xs[1] * ws[2] * ws[3] + 3) * T.UNIT_ROUNDOFF[np.dtype(dt)] * absref
+        return Case(m, feed, {"y": (ref, dt, atol)})
+
+
+add_conv_transpose("convtranspose_basic", [2, 3, 4, 4], [3, 2, 3, 3])
+add_conv_transpose("convtranspose_strides_bias", [1, 2, 4, 3], [2, 3, 3, 2], bias=True,
+                   strides=[2, 3], pads=[1, 0, 1, 1])
+add_conv_transpose("convtranspose_all", [2, 4, 3, 4], [4, 1, 2, 3], bias=True, dt=F64, group=2,
+                   strides=[2, 2], pads=[0, 1, 1, 0], dilations=[2, 1], output_padding=[1, 1])
+
+
 # -------------------------------------------------------------------- Gemm
 
 def add_gemm(name, M, K, N, c_shape=None, alpha=None, beta=None, transA=0,

@@ -142,3 +142,30 @@ func.func @averagepool_auto_pad(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32> 
   %0 = dlc.AveragePool %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, auto_pad = "VALID"} : (tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32>
   return %0 : tensor<1x2x2x2xf32>
 }
+
+// -----
+
+func.func @conv_transpose_output_shape(%x: tensor<1x4x5x5xf32>, %w: tensor<4x2x3x3xf32>) -> tensor<1x2x7x7xf32> {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{output_shape is not supported yet (give pads and output_padding)}}
+  %0 = dlc.ConvTranspose %x, %w {output_shape = array<i64: 7, 7>} : (tensor<1x4x5x5xf32>, tensor<4x2x3x3xf32>) -> tensor<1x2x7x7xf32>
+  return %0 : tensor<1x2x7x7xf32>
+}
+
+// -----
+
+func.func @conv_transpose_channels(%x: tensor<1x3x5x5xf32>, %w: tensor<4x2x3x3xf32>) -> tensor<1x2x7x7xf32> {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{input has 3 channels, weight expects 4 (divisible by group 1)}}
+  %0 = dlc.ConvTranspose %x, %w : (tensor<1x3x5x5xf32>, tensor<4x2x3x3xf32>) -> tensor<1x2x7x7xf32>
+  return %0 : tensor<1x2x7x7xf32>
+}
+
+// -----
+
+func.func @conv_transpose_output_padding(%x: tensor<1x4x5x5xf32>, %w: tensor<4x2x3x3xf32>) -> tensor<1x2x8x8xf32> {
+  // expected-error @+2 {{failed to infer returned types}}
+  // expected-error @+1 {{output_padding [1, 1] must be 2 non-negative values below strides [1, 1]}}
+  %0 = dlc.ConvTranspose %x, %w {output_padding = array<i64: 1, 1>} : (tensor<1x4x5x5xf32>, tensor<4x2x3x3xf32>) -> tensor<1x2x8x8xf32>
+  return %0 : tensor<1x2x8x8xf32>
+}

@@ -62,3 +62,17 @@ func.func @averagepool(%x: tensor<2x3x9x8xf32>, %dy: tensor<2x3x5x4xf32>) -> (te
       : (tensor<2x3x5x4xf32>) -> tensor<2x3x9x8xf32>
   return %0, %1 : tensor<2x3x5x4xf32>, tensor<2x3x9x8xf32>
 }
+
+// CHECK-LABEL: func.func @conv_transpose
+func.func @conv_transpose(%x: tensor<1x4x5x5xf32>, %w: tensor<4x2x3x3xf32>, %b: tensor<4xf32>)
+    -> (tensor<1x2x11x11xf32>, tensor<1x4x10x9xf32>) {
+  // oH = 2 (5 - 1) + 0 + 2 + 1 = 11
+  // CHECK: dlc.ConvTranspose %{{.*}}, %{{.*}} {strides = array<i64: 2, 2>} : (tensor<1x4x5x5xf32>, tensor<4x2x3x3xf32>) -> tensor<1x2x11x11xf32>
+  %0 = dlc.ConvTranspose %x, %w {strides = array<i64: 2, 2>}
+      : (tensor<1x4x5x5xf32>, tensor<4x2x3x3xf32>) -> tensor<1x2x11x11xf32>
+  // group 2: 2 x 2 = 4 outputs; oH = 11 - 1 - 0 = 10, oW = 11 - 1 - 1 = 9
+  // CHECK: dlc.ConvTranspose {{.*}} -> tensor<1x4x10x9xf32>
+  %1 = dlc.ConvTranspose %x, %w, %b {group = 2 : si64, strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 0, 1>, output_padding = array<i64: 0, 0>}
+      : (tensor<1x4x5x5xf32>, tensor<4x2x3x3xf32>, tensor<4xf32>) -> tensor<1x4x10x9xf32>
+  return %0, %1 : tensor<1x2x11x11xf32>, tensor<1x4x10x9xf32>
+}

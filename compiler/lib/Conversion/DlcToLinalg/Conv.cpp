@@ -579,12 +579,50 @@ struct AveragePoolGradLowering : OpConversionPattern<AveragePoolGradOp> {
   }
 };
 
+// ConvTranspose is ConvBackwardData of X with W (converted in turn), plus
+// the bias broadcast over N, H, W.
+struct ConvTransposeLowering : OpConversionPattern<ConvTransposeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ConvTransposeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto type = cast<RankedTensorType>(op.getType());
+    auto get = [](std::optional<ArrayRef<int64_t>> a, size_t n, int64_t d) {
+      return a ? SmallVector<int64_t>(*a) : SmallVector<int64_t>(n, d);
+    };
+    Value y = ConvBackwardDataOp::create(
+        rewriter, loc, type, adaptor.getX(), adaptor.getW(),
+        rewriter.getDenseI64ArrayAttr(get(op.getStrides(), 2, 1)),
+        rewriter.getDenseI64ArrayAttr(get(op.getPads(), 4, 0)),
+        rewriter.getDenseI64ArrayAttr(get(op.getDilations(), 2, 1)),
+        rewriter.getIntegerAttr(rewriter.getIntegerType(64, true), op.getGroup()));
+    if (Value bias = adaptor.getB()) {
+      AffineExpr n, m, h, w;
+      bindDims(ctx, n, m, h, w);
+      auto id = AffineMap::getMultiDimIdentityMap(4, ctx);
+      y = linalg::GenericOp::create(
+              rewriter, loc, TypeRange{type}, ValueRange{y, bias},
+              ValueRange{createEmpty(rewriter, loc, type)},
+              ArrayRef<AffineMap>{id, AffineMap::get(4, 0, {m}, ctx), id}, iterators(4, 0),
+              [](OpBuilder &nb, Location l, ValueRange args) {
+                linalg::YieldOp::create(nb, l,
+                                        Value(arith::AddFOp::create(nb, l, args[0], args[1])));
+              })
+              .getResult(0);
+    }
+    rewriter.replaceOp(op, y);
+    return success();
+  }
+};
+
 } // namespace
 
 void mlir::dlc::populateConvToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<ConvLowering, ConvBackwardDataLowering, ConvBackwardFilterLowering,
                MaxPoolLowering, MaxPoolGradLowering,
                GlobalAveragePoolLowering, GlobalMaxPoolLowering,
-               AveragePoolLowering, AveragePoolGradLowering>(
+               AveragePoolLowering, AveragePoolGradLowering, ConvTransposeLowering>(
       patterns.getContext());
 }

@@ -279,3 +279,98 @@ LogicalResult AveragePoolOp::buildVJP(OpBuilder &b, ArrayRef<Value> resultGrads,
                       b.getIntegerAttr(b.getIntegerType(64, true), getCountIncludePad()))}));
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// ConvTranspose
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConvTransposeOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                                Adaptor adaptor,
+                                                SmallVectorImpl<Type> &results) {
+  RankedTensorType x = rankedType(adaptor.getX()), w = rankedType(adaptor.getW());
+  if (x.getElementType() != w.getElementType())
+    return emitOptionalError(loc, "operands have different element types: ",
+                             x.getElementType(), " and ", w.getElementType());
+  if (auto autoPad = adaptor.getAutoPadAttr(); autoPad && autoPad.getValue() != "NOTSET")
+    return emitOptionalError(loc, "auto_pad \"", autoPad.getValue(),
+                             "\" is not supported yet (only NOTSET)");
+  if (adaptor.getOutputShapeAttr())
+    return emitOptionalError(loc, "output_shape is not supported yet (give pads and output_padding)");
+  if (x.getRank() != 4 || w.getRank() != 4)
+    return emitOptionalError(loc, "only 2-D transposed convolution (NCHW) is supported: input ",
+                             formatShape(x.getShape()), ", weight ", formatShape(w.getShape()));
+  int64_t group = adaptor.getGroupAttr() ? adaptor.getGroupAttr().getInt() : 1;
+  if (group < 1)
+    return emitOptionalError(loc, "group must be positive, got ", group);
+  int64_t c = x.getDimSize(1);
+  if (c != w.getDimSize(0) || c % group != 0)
+    return emitOptionalError(loc, "input has ", c, " channels, weight expects ",
+                             w.getDimSize(0), " (divisible by group ", group, ")");
+  int64_t m = w.getDimSize(1) * group;
+  SmallVector<int64_t> kernel{w.getDimSize(2), w.getDimSize(3)};
+  if (auto ks = adaptor.getKernelShapeAttr(); ks && ks.asArrayRef() != ArrayRef(kernel))
+    return emitOptionalError(loc, "kernel_shape ", formatShape(ks.asArrayRef()),
+                             " does not match the weight's ", formatShape(kernel));
+  SmallVector<int64_t> strides = orDefault(adaptor.getStridesAttr(), 2, 1);
+  SmallVector<int64_t> pads = orDefault(adaptor.getPadsAttr(), 4, 0);
+  SmallVector<int64_t> dil = orDefault(adaptor.getDilationsAttr(), 2, 1);
+  SmallVector<int64_t> outPad = orDefault(adaptor.getOutputPaddingAttr(), 2, 0);
+  if (strides.size() != 2 || llvm::any_of(strides, [](int64_t s) { return s < 1; }))
+    return emitOptionalError(loc, "strides must be 2 positive values, got ",
+                             formatShape(strides));
+  if (dil.size() != 2 || llvm::any_of(dil, [](int64_t s) { return s < 1; }))
+    return emitOptionalError(loc, "dilations must be 2 positive values, got ",
+                             formatShape(dil));
+  if (pads.size() != 4 || llvm::any_of(pads, [](int64_t s) { return s < 0; }))
+    return emitOptionalError(loc,
+                             "pads must be 4 non-negative values [top, left, bottom, right], got ",
+                             formatShape(pads));
+  if (outPad.size() != 2 || outPad[0] < 0 || outPad[1] < 0 || outPad[0] >= strides[0] ||
+      outPad[1] >= strides[1])
+    return emitOptionalError(loc, "output_padding ", formatShape(outPad),
+                             " must be 2 non-negative values below strides ",
+                             formatShape(strides));
+  if (Value bias = adaptor.getB()) {
+    RankedTensorType bt = rankedType(bias);
+    if (bt.getElementType() != x.getElementType() || bt.getShape() != ArrayRef<int64_t>{m})
+      return emitOptionalError(loc, "bias of shape ", formatShape(bt.getShape()),
+                               " does not match the ", m, " output channels");
+  }
+  SmallVector<int64_t> y{x.getDimSize(0), m};
+  for (int i = 0; i < 2; ++i) {
+    int64_t o = strides[i] * (x.getDimSize(2 + i) - 1) + outPad[i] +
+                dil[i] * (kernel[i] - 1) + 1 - pads[i] - pads[i + 2];
+    if (o < 1)
+      return emitOptionalError(loc, "pads ", formatShape(pads),
+                               " leave no output along spatial axis ", i);
+    y.push_back(o);
+  }
+  results.push_back(RankedTensorType::get(y, x.getElementType()));
+  return success();
+}
+
+// Y = ConvBackwardData(X, W) (+ B), the adjoint of Conv in its input:
+//   dX = Conv(dY, W), dW = ConvBackwardFilter(dY, X), dB = sum of dY over N, H, W
+LogicalResult ConvTransposeOp::buildVJP(OpBuilder &b, ArrayRef<Value> resultGrads,
+                                        SmallVectorImpl<Value> &operandGrads) {
+  Location loc = getLoc();
+  Value dY = resultGrads[0];
+  auto si64 = b.getIntegerType(64, true);
+  SmallVector<NamedAttribute> attrs{
+      b.getNamedAttr("strides", b.getDenseI64ArrayAttr(orDefault(getStridesAttr(), 2, 1))),
+      b.getNamedAttr("pads", b.getDenseI64ArrayAttr(orDefault(getPadsAttr(), 4, 0))),
+      b.getNamedAttr("dilations", b.getDenseI64ArrayAttr(orDefault(getDilationsAttr(), 2, 1))),
+      b.getNamedAttr("group", b.getIntegerAttr(si64, getGroup()))};
+  // Conv(dY, W) gives exactly X's shape except where output_padding left rows
+  // no window reaches; those rows contribute nothing, so Conv's output is X's.
+  operandGrads.push_back(ConvOp::create(b, loc, getX().getType(), ValueRange{dY, getW()},
+                                        attrs));
+  operandGrads.push_back(ConvBackwardFilterOp::create(b, loc, getW().getType(),
+                                                      ValueRange{dY, getX()}, attrs));
+  if (getB())
+    operandGrads.push_back(make<ReduceSumOp>(
+        b, loc, dY,
+        {b.getNamedAttr("axes", b.getDenseI64ArrayAttr({0, 2, 3})),
+         b.getNamedAttr("keepdims", b.getIntegerAttr(si64, 0))}));
+  return success();
+}

@@ -193,4 +193,34 @@ def Dlc_AveragePoolGradOp : Dlc_Op<"AveragePoolGrad", [Pure]> {
   let assemblyFormat = "$dY attr-dict `:` functional-type(operands, results)";
 }
 
+def Dlc_ConvTransposeOp : Dlc_Op<"ConvTranspose", [Pure, InferTypeOpAdaptor, DeclareOpInterfaceMethods<Dlc_VJPOpInterface>]> {
+  let summary = "2-D transposed convolution (NCHW)";
+  let description = [{
+    ONNX ConvTranspose over two spatial dimensions: `X` is `[N, C, H, W]`,
+    `W` is `[C, M / group, kH, kW]`, the optional bias `B` is `[M]`. The
+    result is `[N, M, oH, oW]` with `oH = sH (H - 1) + output_padding +
+    dH (kH - 1) + 1 - top - bottom`. Not supported yet: `output_shape`,
+    `auto_pad` other than NOTSET.
+
+    ```mlir
+    %y = dlc.ConvTranspose %x, %w {strides = array<i64: 2, 2>}
+        : (tensor<1x4x5x5xf32>, tensor<4x2x3x3xf32>) -> tensor<1x2x11x11xf32>
+    ```
+  }];
+  let arguments = (ins Dlc_FloatTensor:$X, Dlc_FloatTensor:$W,
+                       Optional<Dlc_FloatTensor>:$B,
+                       OptionalAttr<DenseI64ArrayAttr>:$kernel_shape,
+                       OptionalAttr<DenseI64ArrayAttr>:$strides,
+                       OptionalAttr<DenseI64ArrayAttr>:$pads,
+                       OptionalAttr<DenseI64ArrayAttr>:$dilations,
+                       OptionalAttr<DenseI64ArrayAttr>:$output_padding,
+                       OptionalAttr<DenseI64ArrayAttr>:$output_shape,
+                       DefaultValuedAttr<SI64Attr, "1">:$group,
+                       DefaultValuedStrAttr<StrAttr, "NOTSET">:$auto_pad);
+  let results = (outs Dlc_FloatTensor:$Y);
+  let assemblyFormat = [{
+    $X `,` $W (`,` $B^)? attr-dict `:` functional-type(operands, results)
+  }];
+}
+
 #endif // DLC_CONV_OPS_TD
