@@ -33,7 +33,8 @@ warning for an unused trainable parameter) go to stderr.
 
 Tools: those of train_ops.py ($DLC_OPT, $MLIR_TRANSLATE, $CC).
 FAMILY: gemm | matmul | binary | activations | softmax | shape | losses |
-        unused | composite | math | tensor
+        binary_losses | unused | composite | math | tensor | conv |
+        maxpool | global_pool | averagepool | conv_transpose
 """
 
 import ctypes
