@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dlc/Dialect/Dlc/IR/DlcDialect.h"
+#include "VJPUtils.h"
 
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/STLExtras.h"
@@ -337,20 +338,15 @@ LogicalResult UnsqueezeOp::inferReturnTypes(MLIRContext *, std::optional<Locatio
   return success();
 }
 
-static Value reshapeLike(OpBuilder &b, Location loc, Value x, Type target) {
-  auto t = cast<RankedTensorType>(target);
-  return ReshapeOp::create(b, loc, t, x, b.getDenseI64ArrayAttr(t.getShape())).getResult();
-}
-
 LogicalResult SqueezeOp::buildVJP(OpBuilder &b, ArrayRef<Value> resultGrads,
                                   SmallVectorImpl<Value> &operandGrads) {
-  operandGrads.push_back(reshapeLike(b, getLoc(), resultGrads[0], getData().getType()));
+  operandGrads.push_back(vjp::reshapeTo(b, getLoc(), resultGrads[0], getData().getType()));
   return success();
 }
 
 LogicalResult UnsqueezeOp::buildVJP(OpBuilder &b, ArrayRef<Value> resultGrads,
                                     SmallVectorImpl<Value> &operandGrads) {
-  operandGrads.push_back(reshapeLike(b, getLoc(), resultGrads[0], getData().getType()));
+  operandGrads.push_back(vjp::reshapeTo(b, getLoc(), resultGrads[0], getData().getType()));
   return success();
 }
 
@@ -414,7 +410,7 @@ LogicalResult ReduceMeanOp::buildVJP(OpBuilder &b, ArrayRef<Value> resultGrads,
     n *= kept[axis];
     kept[axis] = 1;
   }
-  Value dY = reshapeLike(b, loc, resultGrads[0], RankedTensorType::get(kept, et));
+  Value dY = vjp::reshapeTo(b, loc, resultGrads[0], RankedTensorType::get(kept, et));
   auto scalarType = RankedTensorType::get({}, et);
   Value scale = ConstantOp::create(
       b, loc, scalarType,
