@@ -32,29 +32,6 @@ static FailureOr<int64_t> normalizeAxis(std::optional<Location> loc, StringRef o
   return axis < 0 ? axis + rank : axis;
 }
 
-/// Distinct axes of `rank` made non-negative and sorted; all when empty.
-static FailureOr<SmallVector<int64_t>>
-normalizeAxisList(std::optional<Location> loc, ArrayRef<int64_t> axes, int64_t rank) {
-  SmallVector<int64_t> out;
-  if (axes.empty()) {
-    for (int64_t i = 0; i < rank; ++i)
-      out.push_back(i);
-    return out;
-  }
-  SmallVector<bool> seen(rank, false);
-  for (int64_t a : axes) {
-    int64_t n = a < 0 ? a + rank : a;
-    if (n < 0 || n >= rank || seen[n]) {
-      (void)emitOptionalError(loc, "axes ", formatShape(axes),
-                              " are not distinct axes of rank ", rank);
-      return failure();
-    }
-    seen[n] = true;
-    out.push_back(n);
-  }
-  llvm::sort(out);
-  return out;
-}
 
 //===----------------------------------------------------------------------===//
 // Concat
@@ -298,7 +275,7 @@ LogicalResult SqueezeOp::inferReturnTypes(MLIRContext *, std::optional<Location>
   SmallVector<int64_t> axes;
   if (adaptor.getAxesAttr()) {
     FailureOr<SmallVector<int64_t>> n =
-        normalizeAxisList(loc, adaptor.getAxesAttr().asArrayRef(), t.getRank());
+        normalizeAxes(loc, adaptor.getAxesAttr().asArrayRef(), t.getRank());
     if (failed(n))
       return failure();
     axes = *n;
@@ -327,7 +304,7 @@ LogicalResult UnsqueezeOp::inferReturnTypes(MLIRContext *, std::optional<Locatio
   int64_t outRank = t.getRank() + axesAttr.size();
   if (axesAttr.empty())
     return emitOptionalError(loc, "Unsqueeze needs at least one axis");
-  FailureOr<SmallVector<int64_t>> axes = normalizeAxisList(loc, axesAttr, outRank);
+  FailureOr<SmallVector<int64_t>> axes = normalizeAxes(loc, axesAttr, outRank);
   if (failed(axes))
     return failure();
   SmallVector<int64_t> shape;
@@ -359,7 +336,7 @@ static LogicalResult inferReduced(std::optional<Location> loc, AdaptorT adaptor,
                                   SmallVectorImpl<Type> &results) {
   RankedTensorType t = rankedOf(adaptor.getData());
   ArrayRef<int64_t> axesAttr = adaptor.getAxesAttr() ? adaptor.getAxes() : ArrayRef<int64_t>{};
-  FailureOr<SmallVector<int64_t>> axes = normalizeAxisList(loc, axesAttr, t.getRank());
+  FailureOr<SmallVector<int64_t>> axes = normalizeAxes(loc, axesAttr, t.getRank());
   if (failed(axes))
     return failure();
   bool keep = adaptor.getKeepdimsAttr() ? adaptor.getKeepdims() != 0 : true;
@@ -390,11 +367,11 @@ LogicalResult ReduceMaxOp::inferReturnTypes(MLIRContext *, std::optional<Locatio
 }
 
 SmallVector<int64_t> ReduceMeanOp::getNormalizedAxes() {
-  return *normalizeAxisList(std::nullopt, getAxes(), getData().getType().getRank());
+  return *normalizeAxes(std::nullopt, getAxes(), getData().getType().getRank());
 }
 
 SmallVector<int64_t> ReduceMaxOp::getNormalizedAxes() {
-  return *normalizeAxisList(std::nullopt, getAxes(), getData().getType().getRank());
+  return *normalizeAxes(std::nullopt, getAxes(), getData().getType().getRank());
 }
 
 // Like ReduceSum's VJP (dY broadcast back over the input), divided by the

@@ -24,8 +24,9 @@ OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
 // ReduceSum
 //===----------------------------------------------------------------------===//
 
-static FailureOr<SmallVector<int64_t>>
-normalizeAxes(std::optional<Location> loc, ArrayRef<int64_t> axes, int64_t rank) {
+FailureOr<SmallVector<int64_t>>
+mlir::dlc::normalizeAxes(std::optional<Location> loc, ArrayRef<int64_t> axes,
+                         int64_t rank) {
   SmallVector<int64_t> out;
   if (axes.empty()) {
     for (int64_t i = 0; i < rank; ++i)

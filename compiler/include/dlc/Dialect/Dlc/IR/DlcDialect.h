@@ -32,6 +32,12 @@ FailureOr<SmallVector<int64_t>> broadcastShapes(ArrayRef<int64_t> a,
 DenseI64ArrayAttr composePermutations(Value x, DenseI64ArrayAttr p,
                                       DenseI64ArrayAttr q);
 
+/// Distinct axes of a rank-`rank` tensor made non-negative and sorted (all
+/// axes when `axes` is empty); failure, with a message at `loc`, otherwise.
+FailureOr<SmallVector<int64_t>> normalizeAxes(std::optional<Location> loc,
+                                              ArrayRef<int64_t> axes,
+                                              int64_t rank);
+
 /// "[64, 256]": how diagnostics show a shape.
 std::string formatShape(ArrayRef<int64_t> shape);
 } // namespace mlir::dlc
