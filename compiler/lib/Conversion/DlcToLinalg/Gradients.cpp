@@ -161,14 +161,8 @@ struct SoftmaxGradLowering : OpConversionPattern<OpTy> {
       return op.emitOpError("axis ") << op.getAxis() << " is out of range for rank "
                                      << rank;
 
-    SmallVector<int64_t> reducedShape(type.getShape());
-    reducedShape.erase(reducedShape.begin() + axis);
-    auto reducedType = RankedTensorType::get(reducedShape, type.getElementType());
-    AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, ctx);
-    AffineMap reduced = identity.dropResult(axis);
-    SmallVector<utils::IteratorType> reduceIters(rank, utils::IteratorType::parallel);
-    reduceIters[axis] = utils::IteratorType::reduction;
-    SmallVector<utils::IteratorType> parallelIters(rank, utils::IteratorType::parallel);
+    AxisReduction red(ctx, type, axis);
+    const auto &[reducedType, identity, reduced, reduceIters, parallelIters] = red;
 
     // s = sum(dy y) (Softmax) or sum(dy) (LogSoftmax) along the axis.
     Value sumInit = createFilled(rewriter, loc, reducedType, 0.0);

@@ -57,3 +57,14 @@ Value mlir::dlc::buildElementwise(OpBuilder &b, Location loc,
       });
   return generic.getResult(0);
 }
+
+AxisReduction::AxisReduction(MLIRContext *ctx, RankedTensorType type, int64_t axis)
+    : identity(AffineMap::getMultiDimIdentityMap(type.getRank(), ctx)),
+      reduceIters(type.getRank(), utils::IteratorType::parallel),
+      parallelIters(type.getRank(), utils::IteratorType::parallel) {
+  SmallVector<int64_t> shape(type.getShape());
+  shape.erase(shape.begin() + axis);
+  reducedType = RankedTensorType::get(shape, type.getElementType());
+  reduced = identity.dropResult(axis);
+  reduceIters[axis] = utils::IteratorType::reduction;
+}

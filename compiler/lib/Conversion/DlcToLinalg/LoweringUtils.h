@@ -36,6 +36,17 @@ Value floatConstant(OpBuilder &b, Location loc, Type type, double value);
 AffineMap broadcastMap(MLIRContext *ctx, ArrayRef<int64_t> shape,
                        ArrayRef<int64_t> resultShape);
 
+/// The pieces of a reduction of `type` along one axis: the reduced type,
+/// the identity map (for full-shape operands and results), the map that
+/// drops the axis (for reduced operands), and the iterator types of the
+/// reducing and of the all-parallel generic over `type`.
+struct AxisReduction {
+  AxisReduction(MLIRContext *ctx, RankedTensorType type, int64_t axis);
+  RankedTensorType reducedType;
+  AffineMap identity, reduced;
+  SmallVector<utils::IteratorType> reduceIters, parallelIters;
+};
+
 /// An all-parallel linalg.generic over `resultType` whose inputs broadcast to
 /// it; `fn` computes an element.
 Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,

@@ -30,16 +30,10 @@ struct SoftmaxLowering : OpConversionPattern<OpTy> {
     MLIRContext *ctx = rewriter.getContext();
     Value x = adaptor.getInput();
     auto type = cast<RankedTensorType>(x.getType());
-    int64_t rank = type.getRank(), axis = op.getNormalizedAxis();
+    int64_t axis = op.getNormalizedAxis();
 
-    SmallVector<int64_t> reducedShape(type.getShape());
-    reducedShape.erase(reducedShape.begin() + axis);
-    auto reducedType = RankedTensorType::get(reducedShape, type.getElementType());
-    AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, ctx);
-    AffineMap reduced = identity.dropResult(axis);
-    SmallVector<utils::IteratorType> reduceIters(rank, utils::IteratorType::parallel);
-    reduceIters[axis] = utils::IteratorType::reduction;
-    SmallVector<utils::IteratorType> parallelIters(rank, utils::IteratorType::parallel);
+    AxisReduction red(ctx, type, axis);
+    const auto &[reducedType, identity, reduced, reduceIters, parallelIters] = red;
 
     Value maxInit = createFilled(rewriter, loc, reducedType,
                                  -std::numeric_limits<double>::infinity());
