@@ -257,6 +257,9 @@ private:
   MLIRContext &ctx;
   OpBuilder builder;
   llvm::StringMap<Value> values;
+  /// True while the training step is built: ops whose training behaviour
+  /// differs (BatchNormalization, Dropout) import in training mode.
+  bool trainingStep = false;
 };
 
 LogicalResult Importer::convertAttrs(const NodeDecl &node, const OpRule &rule,
@@ -797,11 +800,13 @@ OwningOpRef<ModuleOp> Importer::run(bool train) {
     return nullptr;
   (*eval)->setAttr("dlc.metric_names", builder.getArrayAttr(metricNames));
   metricNames.clear();
+  trainingStep = true;
   FailureOr<func::FuncOp> step = buildEntry(
       *module, trainStepEntryName(spec), /*paramsWritable=*/true, lossAndMetrics);
   if (failed(step))
     return nullptr;
   func::FuncOp fn = *step;
+  trainingStep = false;
   SmallVector<Attribute> trainable;
   for (const ParamDecl &p : spec.params)
     trainable.push_back(builder.getBoolAttr(p.trainable));

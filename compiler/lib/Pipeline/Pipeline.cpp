@@ -55,6 +55,7 @@ void mlir::dlc::registerDialects(DialectRegistry &registry) {
 }
 
 void mlir::dlc::buildTrainingPipeline(OpPassManager &pm) {
+  pm.addPass(createDecompose());
   pm.addPass(createAutodiff());
   pm.addPass(createInsertOptimizer());
   pm.addPass(createCanonicalizerPass());
@@ -62,6 +63,7 @@ void mlir::dlc::buildTrainingPipeline(OpPassManager &pm) {
 }
 
 void mlir::dlc::buildLowerToLinalgPipeline(OpPassManager &pm) {
+  pm.addPass(createDecompose());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createConvertDlcToLinalg());
   pm.addPass(createCanonicalizerPass());

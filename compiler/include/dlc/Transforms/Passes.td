@@ -5,6 +5,21 @@
 
 include "mlir/Pass/PassBase.td"
 
+def Decompose : Pass<"dlc-decompose", "ModuleOp"> {
+  let summary = "Rewrite composite ops (normalization, recurrent, attention) into core dlc ops";
+  let description = [{
+    BatchNormalization, LayerNormalization, Dropout, RNN, GRU, LSTM and
+    Attention are verified, shape-inferred dlc ops, so models, diagnostics
+    and `--emit=dlc` speak of them as written. They have no lowering and no
+    VJP rule of their own: this pass replaces each by the core ops that
+    compute it (reductions, elementwise math, MatMul, Softmax, slices), so
+    dlc-autodiff derives their gradients from the core ops' VJP rules and
+    the lowering to linalg never sees them. It runs first in both the
+    training pipeline and the lowering pipeline (a no-op the second time).
+  }];
+  let dependentDialects = ["::mlir::dlc::DlcDialect"];
+}
+
 def Autodiff : Pass<"dlc-autodiff", "ModuleOp"> {
   let summary = "Reverse-mode differentiation of a training-step function";
   let description = [{

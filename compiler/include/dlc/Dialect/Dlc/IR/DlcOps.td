@@ -228,4 +228,10 @@ include "dlc/Dialect/Dlc/IR/DlcTensorOps.td"
 
 include "dlc/Dialect/Dlc/IR/DlcConvOps.td"
 
+include "dlc/Dialect/Dlc/IR/DlcNormOps.td"
+
+include "dlc/Dialect/Dlc/IR/DlcRecurrentOps.td"
+
+include "dlc/Dialect/Dlc/IR/DlcAttentionOps.td"
+
 #endif // DLC_OPS_TD
