@@ -188,6 +188,19 @@ const std::vector<OpRule> &opTable() {
       {"GlobalAveragePool", "dlc.GlobalAveragePool", 1, 1, {}},
       {"GlobalMaxPool", "dlc.GlobalMaxPool", 1, 1, {}},
 
+      // Normalization and dropout (BatchNormalization, Dropout).
+
+
+      // LayerNormalization.
+
+
+      // Recurrent (RNN, GRU, LSTM).
+
+
+      // Attention.
+
+
+
       // Losses (model-format.md, Losses).
       {"SoftmaxCrossEntropyLoss", "dlc.SoftmaxCrossEntropyLoss", 2, 2,
        {{"reduction", AttrKind::String, false, {"mean", "sum", "none"}},
