@@ -16,7 +16,9 @@
 //  - A header cannot make the reader allocate much more than the file
 //    delivers: the data buffer grows as bytes arrive.
 //  - dlc_dataset_open_npy takes x (f32 or u8, [N, ...]) and y (u8, i8, i32 or
-//    i64, [N], values >= 0) arrays; the test pair is optional.
+//    i64, [N], values >= 0) arrays; the test pair is optional, and so are the
+//    labels (for models without a label input, such as autoencoders: every
+//    label is then 0).
 //  - Images stay as read (u8 or f32); labels are stored as i64. dlc_batcher
 //    (batcher.c) converts at batch time.
 #include "internal.h"
@@ -269,10 +271,36 @@ dlc_status dlc_dataset_open_idx(const char *dir, dlc_dataset **out_dataset) {
 
 // Loads an x/y pair: the labels into *split, the examples into *out_x
 // (caller owns it; the caller moves its data block into the split).
+// A split without labels (an autoencoder's data): every label is 0.
+static dlc_status npy_unlabelled_split(const char *x_path, dlc_array *x,
+                                       dlcrt_dataset_split *split, dlc_array **out_x) {
+  dlc_status status = NULL;
+  if (x->dtype != DLC_DTYPE_F32 && x->dtype != DLC_DTYPE_U8)
+    status = dlc_status_make("%s: examples must be f32 or u8, not %s", x_path,
+                             dlc_dtype_name(x->dtype));
+  else if (x->rank < 1)
+    status = dlc_status_make("%s: examples must have a leading example dimension [N, ...]",
+                             x_path);
+  if (!status) {
+    const int64_t n = x->shape[0];
+    split->labels = calloc((size_t)(n ? n : 1), sizeof(int64_t));
+    if (!split->labels) status = dlcrt_out_of_memory();
+  }
+  if (status) {
+    dlc_array_free(x);
+    return status;
+  }
+  split->count = x->shape[0];
+  split->dtype = x->dtype;
+  *out_x = x;
+  return NULL;
+}
+
 static dlc_status npy_load_split(const char *x_path, const char *y_path,
                                  dlcrt_dataset_split *split, dlc_array **out_x) {
   dlc_array *x = NULL, *y = NULL;
   DLC_RETURN_IF_ERROR(dlc_npy_read(x_path, &x));
+  if (!y_path) return npy_unlabelled_split(x_path, x, split, out_x);
   dlc_status status = dlc_npy_read(y_path, &y);
   if (!status && x->dtype != DLC_DTYPE_F32 && x->dtype != DLC_DTYPE_U8)
     status = dlc_status_make("%s: examples must be f32 or u8, not %s", x_path,
@@ -322,10 +350,12 @@ dlc_status dlc_dataset_open_npy(const char *train_x, const char *train_y, const 
                                 const char *test_y, dlc_dataset **out_dataset) {
   if (!out_dataset) return dlc_status_make("dlc_dataset_open_npy: out_dataset is NULL");
   *out_dataset = NULL;
-  if (!train_x || !train_y)
-    return dlc_status_make("dlc_dataset_open_npy: the train examples and labels are required");
-  if (!test_x != !test_y)
-    return dlc_status_make("dlc_dataset_open_npy: give both test files or neither");
+  if (!train_x)
+    return dlc_status_make("dlc_dataset_open_npy: the train examples are required");
+  if (!test_x && test_y)
+    return dlc_status_make("dlc_dataset_open_npy: test labels without test examples");
+  if (test_x && !train_y != !test_y)
+    return dlc_status_make("dlc_dataset_open_npy: give labels for both splits or for neither");
   dlc_dataset *ds = calloc(1, sizeof *ds);
   if (!ds) return dlcrt_out_of_memory();
   dlc_array *x[2] = {NULL, NULL};

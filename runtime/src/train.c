@@ -7,7 +7,8 @@
 //    averages the per-batch loss and metric scalars for on_epoch_end (a mean
 //    of a few floats for reporting, in double) and computes nothing else.
 //  - Which input gets what: the first f32 input the images, the first
-//    integer input (which must be i64) the labels. Shapes are checked
+//    integer input (which must be i64) the labels; a model without an
+//    integer input (an autoencoder) is fed the images only. Shapes are checked
 //    against the data set before the first step: [batch, ...] with
 //    example_size elements per row, labels [batch].
 //  - dlc_train resumes from the restored "optimizer.step": epoch = step /
@@ -31,7 +32,7 @@ typedef struct input_roles {
 
 static dlc_status find_roles(const dlc_model_info *info, const char *entry,
                              const dlc_tensor_info *inputs, int32_t num_inputs,
-                             const dlc_dataset *dataset, int need_label, input_roles *roles) {
+                             const dlc_dataset *dataset, input_roles *roles) {
   const char *model = info->name ? info->name : "?";
   roles->image = -1;
   roles->label = -1;
@@ -50,9 +51,6 @@ static dlc_status find_roles(const dlc_model_info *info, const char *entry,
   if (roles->image < 0)
     return dlc_status_make("model '%s': the %s has no floating-point input for the images",
                            model, entry);
-  if (need_label && roles->label < 0)
-    return dlc_status_make("model '%s': the %s has no integer input for the labels", model,
-                           entry);
   const dlc_tensor_info *image = &inputs[roles->image];
   if (image->dtype != DLC_DTYPE_F32)
     return dlc_status_make("model '%s': image input '%s' is %s; data sets provide f32", model,
@@ -130,7 +128,7 @@ static dlc_status train_loop(dlc_params *params, const dlc_dataset *dataset,
   const int64_t step = dlc_params_step(params);
   if (step < 0) return dlc_status_make("the restored optimizer step %lld is negative", (long long)step);
   inputs[roles->image] = buf->images;
-  inputs[roles->label] = buf->labels;
+  if (roles->label >= 0) inputs[roles->label] = buf->labels;
   const int32_t num_metrics = info->num_metrics;
   for (int64_t epoch = step / per_epoch; epoch < opts->epochs; ++epoch) {
     DLC_RETURN_IF_ERROR(dlc_batcher_start_epoch(batcher, epoch));
@@ -171,7 +169,7 @@ dlc_status dlc_train(dlc_params *params, const dlc_dataset *dataset,
     return dlc_status_make("dlc_train: %lld epochs", (long long)opts->epochs);
   input_roles roles;
   DLC_RETURN_IF_ERROR(find_roles(info, "training step", info->train_inputs,
-                                 info->num_train_inputs, dataset, 1, &roles));
+                                 info->num_train_inputs, dataset, &roles));
   if (opts->batch_size != 0 && opts->batch_size != roles.batch)
     return dlc_status_make("model '%s': the training step was compiled for batches of %lld, "
                            "not %lld",
@@ -201,7 +199,7 @@ dlc_status dlc_evaluate(dlc_params *params, const dlc_dataset *dataset, dlc_spli
   const dlc_model_info *info = params->info;
   input_roles roles;
   DLC_RETURN_IF_ERROR(
-      find_roles(info, "inference entry", info->inputs, info->num_inputs, dataset, 0, &roles));
+      find_roles(info, "inference entry", info->inputs, info->num_inputs, dataset, &roles));
   DLC_RETURN_IF_ERROR(dlc_params_check_all_set(params));
   batch_buffers buf;
   DLC_RETURN_IF_ERROR(batch_buffers_init(&buf, roles.batch, dataset->example_size, 0));
@@ -244,7 +242,7 @@ dlc_status dlc_eval_split(dlc_params *params, const dlc_dataset *dataset, dlc_sp
                            info->name ? info->name : "?");
   input_roles roles;
   DLC_RETURN_IF_ERROR(find_roles(info, "evaluation step", info->train_inputs,
-                                 info->num_train_inputs, dataset, 1, &roles));
+                                 info->num_train_inputs, dataset, &roles));
   dlc_batcher *batcher = NULL;
   DLC_RETURN_IF_ERROR(dlc_batcher_create(dataset, split, roles.batch, 0, /*shuffle=*/0,
                                          /*pad_last=*/0, &batcher));
@@ -257,7 +255,7 @@ dlc_status dlc_eval_split(dlc_params *params, const dlc_dataset *dataset, dlc_sp
   int64_t batches = 0;
   if (!status) {
     inputs[roles.image] = buf.images;
-    inputs[roles.label] = buf.labels;
+    if (roles.label >= 0) inputs[roles.label] = buf.labels;
     const int64_t total = dlc_batcher_num_batches(batcher, /*drop_last=*/1);
     status = dlc_batcher_start_epoch(batcher, 0);
     // Full batches only: the step's loss and metrics are means over a whole

@@ -264,7 +264,15 @@ TEST(Dataset, Npy) {
                    "examples must be f32 or u8");
   DLC_ASSERT_ERROR(dlc_dataset_open_npy(dir.file("x.npy").c_str(), dir.file("y.npy").c_str(),
                                         dir.file("tx.npy").c_str(), nullptr, &ds),
-                   "both test files or neither");
+                   "labels for both splits or for neither");
+  DLC_ASSERT_ERROR(dlc_dataset_open_npy(dir.file("x.npy").c_str(), nullptr,
+                                        nullptr, dir.file("ty2.npy").c_str(), &ds),
+                   "test labels without test examples");
+  DLC_ASSERT_ERROR(dlc_dataset_open_npy(nullptr, nullptr, nullptr, nullptr, &ds),
+                   "the train examples are required");
+  DLC_ASSERT_ERROR(dlc_dataset_open_npy(dir.file("y.npy").c_str(), nullptr, nullptr, nullptr,
+                                        &ds),
+                   "examples must be f32 or u8");
   const int64_t bad_shape[] = {2, 3, 2};
   DLC_ASSERT_OK(dlc_npy_write(dir.file("tx3.npy").c_str(), DLC_DTYPE_F32, 3, bad_shape, x.data()));
   DLC_ASSERT_ERROR(dlc_dataset_open_npy(dir.file("x.npy").c_str(), dir.file("y.npy").c_str(),
@@ -280,6 +288,24 @@ TEST(Dataset, Npy) {
                                         nullptr, nullptr, &ds),
                    "cannot open");
   EXPECT_EQ(ds, nullptr);
+}
+
+// Examples without labels (an autoencoder's data): every label is 0.
+TEST(Dataset, NpyWithoutLabels) {
+  TempDir dir;
+  std::vector<float> x(4 * 6);
+  for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(i);
+  const int64_t xs[] = {4, 2, 3}, txs[] = {2, 2, 3};
+  DLC_ASSERT_OK(dlc_npy_write(dir.file("x.npy").c_str(), DLC_DTYPE_F32, 3, xs, x.data()));
+  DLC_ASSERT_OK(dlc_npy_write(dir.file("tx.npy").c_str(), DLC_DTYPE_F32, 3, txs, x.data()));
+  dlc_dataset *ds = nullptr;
+  DLC_ASSERT_OK(dlc_dataset_open_npy(dir.file("x.npy").c_str(), nullptr,
+                                     dir.file("tx.npy").c_str(), nullptr, &ds));
+  EXPECT_EQ(dlc_dataset_count(ds, DLC_SPLIT_TRAIN), 4);
+  EXPECT_EQ(dlc_dataset_count(ds, DLC_SPLIT_TEST), 2);
+  EXPECT_EQ(dlc_dataset_example_size(ds), 6);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(ds->splits[0].labels[i], 0);
+  dlc_dataset_free(ds);
 }
 
 TEST(Dataset, FashionMnist) {

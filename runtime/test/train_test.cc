@@ -595,11 +595,39 @@ TEST(Train, TrainErrors) {
   DLC_ASSERT_OK(dlc_params_create(&i32.info, &p));
   DLC_ASSERT_ERROR(dlc_train(p, ds, &o), "label input 'y' is i32");
   dlc_params_free(p);
+  dlc_dataset_free(ds);
+}
 
-  Model no_label;
-  no_label.info.num_train_inputs = 1;
-  DLC_ASSERT_OK(dlc_params_create(&no_label.info, &p));
-  DLC_ASSERT_ERROR(dlc_train(p, ds, &o), "has no integer input for the labels");
+namespace {
+// The step of a model that reads no labels: params W, b, state mW, mb, step,
+// input x, outputs loss and accuracy, then the workspace. The loss is the
+// batch's first feature, so the epoch means show which rows were fed.
+int g_unlabelled_calls = 0;
+void fake_unlabelled_step(void **args) {
+  ++g_unlabelled_calls;
+  const float *x = static_cast<const float *>(args[5]);
+  *static_cast<float *>(args[6]) = x[0];
+  *static_cast<float *>(args[7]) = 0.5f;
+}
+} // namespace
+
+// A model without an integer input (an autoencoder) is fed the examples
+// alone; the labels of the data set are not used.
+TEST(Train, TrainsAModelWithoutLabels) {
+  TempDir dir;
+  Model m;
+  m.info.num_train_inputs = 1;
+  m.info.train_step = fake_unlabelled_step;
+  dlc_params *p = nullptr;
+  DLC_ASSERT_OK(dlc_params_create(&m.info, &p));
+  dlc_dataset *ds = make_dataset(dir, 22);
+  Log log;
+  dlc_train_options o = options(&log, nullptr, 2);
+  g_unlabelled_calls = 0;
+  DLC_ASSERT_OK(dlc_train(p, ds, &o));
+  EXPECT_EQ(g_unlabelled_calls, 10);  // 2 epochs of 22 / 4 full batches
+  EXPECT_EQ(log.progress, 10);
+  ASSERT_EQ(log.epoch_losses.size(), 2u);
   dlc_params_free(p);
   dlc_dataset_free(ds);
 }

@@ -50,7 +50,7 @@ int openSession(const CompileResult &compiled, const TrainOptions &options,
     return kExitOk;
   }
   // .npy files per training input: the float one holds the examples, the
-  // integer one the labels.
+  // integer one (absent in an autoencoder) the labels.
   std::string xName, yName;
   for (const TableTensor &in : t.trainInputs)
     (isFloatDType(in.dtype) ? xName : yName) = in.name;
@@ -62,13 +62,13 @@ int openSession(const CompileResult &compiled, const TrainOptions &options,
   for (const auto *files : {&options.train, &options.test})
     for (const auto &[name, file] : *files)
       if (name != xName && name != yName) {
-        reportError("the training step has no input '" + name + "' (inputs: " +
-                    xName + ", " + yName + ")");
+        reportError("the training step has no input '" + name + "' (inputs: " + xName +
+                    (yName.empty() ? "" : ", " + yName) + ")");
         return kExitUserError;
       }
-  if (!path(options.train, xName) || !path(options.train, yName)) {
-    reportError("give --data DIR, or --train " + xName + "=X.npy --train " + yName +
-                "=Y.npy");
+  if (!path(options.train, xName) || (!yName.empty() && !path(options.train, yName))) {
+    reportError("give --data DIR, or --train " + xName + "=X.npy" +
+                (yName.empty() ? "" : " --train " + yName + "=Y.npy"));
     return kExitUserError;
   }
   if (failedStatus(dlc_dataset_open_npy(

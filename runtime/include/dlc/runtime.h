@@ -275,7 +275,9 @@ dlc_status dlc_dataset_open_idx(const char *dir, dlc_dataset **out_dataset);
 /* Loads .npy arrays: x is f32 or u8 shaped [N, ...], y an integer array
  * (u8, i8, i32, i64) shaped [N] with non-negative values. test_x and test_y
  * may both be NULL (no test split); the test examples must have the train
- * examples' shape. Caller owns *out_dataset. */
+ * examples' shape. The labels may be left out (train_y and test_y NULL) for
+ * models that read only the examples, such as autoencoders: every label is
+ * then 0. Caller owns *out_dataset. */
 dlc_status dlc_dataset_open_npy(const char *train_x, const char *train_y,
                                 const char *test_x, const char *test_y,
                                 dlc_dataset **out_dataset);
