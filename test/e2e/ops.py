@@ -851,7 +851,11 @@ def add_gather(cname, data_shape, idx, idt="i64", dt=F32):
         ind = np.array(idx, dtype=np.int64 if idt == "i64" else np.int32)
         m = multi_model(name, [("data", data), ("idx", ind)], "Gather", ["data", "idx"],
                         ["y"], None, {"idx": idt})
-        ref = np.take(T.f64(data), ind.astype(np.int64), axis=0)
+        # Negative indices count from the end; what is still out of range
+        # is clamped to the nearest row (docs/ops.md).
+        n = data.shape[0]
+        wrapped = np.where(ind < 0, ind.astype(np.int64) + n, ind.astype(np.int64))
+        ref = np.take(T.f64(data), np.clip(wrapped, 0, n - 1), axis=0)
         return Case(m, {"data": data, "idx": ind}, {"y": (ref, dt, 0.0)})
 
 
@@ -860,6 +864,7 @@ add_gather("gather_negative_idx", [6, 3], [-1, 0, -6])
 add_gather("gather_i32_1d_data", [7], [[6, 2], [2, 0]], idt="i32")
 add_gather("gather_scalar_idx_rank3", [5, 2, 3], 4)
 add_gather("gather_f64", [4, 2], [3, 3, 1], dt=F64)
+add_gather("gather_out_of_range_clamped", [6, 3], [6, 100, -7, -100, 2])
 
 
 # ------------------------------------------------------------------ driver

@@ -31,13 +31,17 @@ Value filledWith(OpBuilder &b, Location loc, RankedTensorType type, Attribute va
 }
 
 /// An integer index tensor element made an `index` in [0, n): negative
-/// entries count from the end.
+/// entries count from the end, and what is still out of range is clamped
+/// to the nearest row (indices come from user data at run time, and a
+/// generated kernel must never read or write outside its tensors).
 Value normalizedIndex(OpBuilder &b, Location loc, Value raw, int64_t n) {
   Value i = arith::IndexCastOp::create(b, loc, b.getIndexType(), raw);
   Value zero = indexConst(b, loc, 0);
   Value neg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, i, zero);
   Value wrapped = arith::AddIOp::create(b, loc, i, indexConst(b, loc, n));
-  return arith::SelectOp::create(b, loc, neg, wrapped, i);
+  Value normalized = arith::SelectOp::create(b, loc, neg, wrapped, i);
+  Value clampedLow = arith::MaxSIOp::create(b, loc, normalized, zero);
+  return arith::MinSIOp::create(b, loc, clampedLow, indexConst(b, loc, n - 1));
 }
 
 /// The map of a reduced tensor inside a generic over the input's dims.
