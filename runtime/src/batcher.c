@@ -7,8 +7,8 @@
 //    Philox4x32-10(counter = {i, epoch ^ tag}, key = seed). The modulo bias
 //    is below N / 2^64 (negligible) and the order never depends on earlier
 //    draws' values, only on their counters, so it is reproducible anywhere.
-//  - Batches copy the examples and convert them to f32: u8 images become
-//    value / 255 (one IEEE division, correctly rounded), f32 images are
+//  - Batches copy the examples: u8 images become f32 value / 255 (one IEEE
+//    division, correctly rounded), f32 images and i64 integer examples are
 //    copied. This is data loading, not a tensor kernel.
 //  - With pad_last, the last partial batch is completed with copies of
 //    example 0 of the split; *out_count is the number of real rows.
@@ -117,34 +117,38 @@ dlc_status dlc_batcher_skip(dlc_batcher *batcher, int64_t num_batches) {
 }
 
 // Copies example `index` of the split into row `row` of the batch.
-static void copy_example(const dlc_batcher *b, int64_t index, int64_t row, float *images,
+static void copy_example(const dlc_batcher *b, int64_t index, int64_t row, void *examples,
                          int64_t *labels) {
   const int64_t size = b->dataset->example_size;
-  float *out = images + row * size;
   if (b->split->dtype == DLC_DTYPE_U8) {
+    float *out = (float *)examples + row * size;
     const uint8_t *in = (const uint8_t *)b->split->images + index * size;
     for (int64_t k = 0; k < size; ++k) out[k] = (float)in[k] / 255.0f;
   } else {
-    memcpy(out, (const float *)b->split->images + index * size, (size_t)size * sizeof(float));
+    // f32 images and i64 integer examples are copied as they are.
+    const size_t bytes = b->split->dtype == DLC_DTYPE_I64 ? sizeof(int64_t) : sizeof(float);
+    memcpy((char *)examples + (size_t)(row * size) * bytes,
+           (const char *)b->split->images + (size_t)(index * size) * bytes,
+           (size_t)size * bytes);
   }
   if (labels) labels[row] = b->split->labels[index];
 }
 
-dlc_status dlc_batcher_next(dlc_batcher *batcher, float *images, int64_t *labels,
+dlc_status dlc_batcher_next(dlc_batcher *batcher, void *examples, int64_t *labels,
                             int64_t *out_count) {
   if (!out_count) return dlc_status_make("dlc_batcher_next: out_count is NULL");
   *out_count = 0;
   if (!batcher) return dlc_status_make("dlc_batcher_next: batcher is NULL");
-  if (!images) return dlc_status_make("dlc_batcher_next: images is NULL");
+  if (!examples) return dlc_status_make("dlc_batcher_next: examples is NULL");
   const int64_t n = batcher->split->count;
   if (batcher->position >= n) return NULL;
   const int64_t left = n - batcher->position;
   const int64_t count = left < batcher->batch_size ? left : batcher->batch_size;
   for (int64_t row = 0; row < count; ++row)
-    copy_example(batcher, batcher->order[batcher->position + row], row, images, labels);
+    copy_example(batcher, batcher->order[batcher->position + row], row, examples, labels);
   if (batcher->pad_last) {
     for (int64_t row = count; row < batcher->batch_size; ++row)
-      copy_example(batcher, 0, row, images, labels);
+      copy_example(batcher, 0, row, examples, labels);
   }
   batcher->position += count;
   *out_count = count;

@@ -15,12 +15,13 @@
 //    with the file's path.
 //  - A header cannot make the reader allocate much more than the file
 //    delivers: the data buffer grows as bytes arrive.
-//  - dlc_dataset_open_npy takes x (f32 or u8, [N, ...]) and y (u8, i8, i32 or
-//    i64, [N], values >= 0) arrays; the test pair is optional, and so are the
-//    labels (for models without a label input, such as autoencoders: every
-//    label is then 0).
-//  - Images stay as read (u8 or f32); labels are stored as i64. dlc_batcher
-//    (batcher.c) converts at batch time.
+//  - dlc_dataset_open_npy takes x (f32 or u8 images, or i32/i64 integer
+//    examples such as token ids, [N, ...]) and y (u8, i8, i32 or i64, [N],
+//    values >= 0) arrays; the test pair is optional, and so are the labels
+//    (for models without a label input, such as autoencoders: every label
+//    is then 0).
+//  - Images stay as read (u8 or f32), integer examples and labels are
+//    stored as i64. dlc_batcher (batcher.c) converts images at batch time.
 #include "internal.h"
 
 #include <errno.h>
@@ -51,6 +52,11 @@ int64_t dlc_dataset_count(const dlc_dataset *dataset, dlc_split split) {
 
 int64_t dlc_dataset_example_size(const dlc_dataset *dataset) {
   return dataset ? dataset->example_size : 0;
+}
+
+dlc_dtype dlc_dataset_example_dtype(const dlc_dataset *dataset) {
+  return dataset && dataset->splits[DLC_SPLIT_TRAIN].dtype == DLC_DTYPE_I64 ? DLC_DTYPE_I64
+                                                                             : DLC_DTYPE_F32;
 }
 
 // ------------------------------------------------------------------- IDX
@@ -269,23 +275,74 @@ dlc_status dlc_dataset_open_idx(const char *dir, dlc_dataset **out_dataset) {
 
 // ------------------------------------------------------------------- npy
 
-// Loads an x/y pair: the labels into *split, the examples into *out_x
-// (caller owns it; the caller moves its data block into the split).
-// A split without labels (an autoencoder's data): every label is 0.
-static dlc_status npy_unlabelled_split(const char *x_path, dlc_array *x,
-                                       dlcrt_dataset_split *split, dlc_array **out_x) {
-  dlc_status status = NULL;
-  if (x->dtype != DLC_DTYPE_F32 && x->dtype != DLC_DTYPE_U8)
-    status = dlc_status_make("%s: examples must be f32 or u8, not %s", x_path,
-                             dlc_dtype_name(x->dtype));
-  else if (x->rank < 1)
-    status = dlc_status_make("%s: examples must have a leading example dimension [N, ...]",
-                             x_path);
-  if (!status) {
-    const int64_t n = x->shape[0];
-    split->labels = calloc((size_t)(n ? n : 1), sizeof(int64_t));
-    if (!split->labels) status = dlcrt_out_of_memory();
+// Checks the examples of a split and brings integer examples to i64:
+// f32 and u8 stay as read (the batcher converts them), i32 is widened.
+static dlc_status npy_examples(const char *x_path, dlc_array *x) {
+  if (x->dtype != DLC_DTYPE_F32 && x->dtype != DLC_DTYPE_U8 && x->dtype != DLC_DTYPE_I32 &&
+      x->dtype != DLC_DTYPE_I64)
+    return dlc_status_make("%s: examples must be f32, u8, i32 or i64, not %s", x_path,
+                           dlc_dtype_name(x->dtype));
+  if (x->rank < 1)
+    return dlc_status_make("%s: examples must have a leading example dimension [N, ...]",
+                           x_path);
+  if (x->dtype == DLC_DTYPE_I32) {
+    int64_t *wide = dlcrt_aligned_zalloc((size_t)(x->num_elements ? x->num_elements : 1) *
+                                         sizeof(int64_t));
+    if (!wide) return dlcrt_out_of_memory();
+    const int32_t *narrow = (const int32_t *)x->data;
+    for (int64_t k = 0; k < x->num_elements; ++k) wide[k] = narrow[k];
+    free(x->data);
+    x->data = wide;
+    x->dtype = DLC_DTYPE_I64;
   }
+  return NULL;
+}
+
+// Reads the labels of a split ([N] integers, non-negative) into split->labels;
+// without a file (an autoencoder's data) every label is 0.
+static dlc_status npy_labels(const char *y_path, const char *x_path, int64_t n,
+                             dlcrt_dataset_split *split) {
+  split->labels = calloc((size_t)(n ? n : 1), sizeof(int64_t));
+  if (!split->labels) return dlcrt_out_of_memory();
+  if (!y_path) return NULL;
+  dlc_array *y = NULL;
+  DLC_RETURN_IF_ERROR(dlc_npy_read(y_path, &y));
+  dlc_status status = NULL;
+  if (y->dtype != DLC_DTYPE_U8 && y->dtype != DLC_DTYPE_I8 && y->dtype != DLC_DTYPE_I32 &&
+      y->dtype != DLC_DTYPE_I64)
+    status = dlc_status_make("%s: labels must be integers (u8, i8, i32, i64), not %s", y_path,
+                             dlc_dtype_name(y->dtype));
+  else if (y->rank != 1)
+    status = dlc_status_make("%s: labels must have shape [N], not rank %d", y_path, (int)y->rank);
+  else if (y->shape[0] != n)
+    status = dlc_status_make("%s: %lld labels, but %s has %lld examples", y_path,
+                             (long long)y->shape[0], x_path, (long long)n);
+  for (int64_t i = 0; !status && i < n; ++i) {
+    int64_t label = 0;
+    switch (y->dtype) {
+      case DLC_DTYPE_U8: label = ((const uint8_t *)y->data)[i]; break;
+      case DLC_DTYPE_I8: label = ((const int8_t *)y->data)[i]; break;
+      case DLC_DTYPE_I32: label = ((const int32_t *)y->data)[i]; break;
+      default: label = ((const int64_t *)y->data)[i]; break;
+    }
+    if (label < 0)
+      status = dlc_status_make("%s: label %lld of example %lld is negative", y_path,
+                               (long long)label, (long long)i);
+    split->labels[i] = label;
+  }
+  dlc_array_free(y);
+  return status;
+}
+
+// Loads an x/y pair (y may be NULL): the labels into *split, the examples
+// into *out_x (caller owns it; the caller moves its data block into the
+// split).
+static dlc_status npy_load_split(const char *x_path, const char *y_path,
+                                 dlcrt_dataset_split *split, dlc_array **out_x) {
+  dlc_array *x = NULL;
+  DLC_RETURN_IF_ERROR(dlc_npy_read(x_path, &x));
+  dlc_status status = npy_examples(x_path, x);
+  if (!status) status = npy_labels(y_path, x_path, x->shape[0], split);
   if (status) {
     dlc_array_free(x);
     return status;
@@ -294,56 +351,6 @@ static dlc_status npy_unlabelled_split(const char *x_path, dlc_array *x,
   split->dtype = x->dtype;
   *out_x = x;
   return NULL;
-}
-
-static dlc_status npy_load_split(const char *x_path, const char *y_path,
-                                 dlcrt_dataset_split *split, dlc_array **out_x) {
-  dlc_array *x = NULL, *y = NULL;
-  DLC_RETURN_IF_ERROR(dlc_npy_read(x_path, &x));
-  if (!y_path) return npy_unlabelled_split(x_path, x, split, out_x);
-  dlc_status status = dlc_npy_read(y_path, &y);
-  if (!status && x->dtype != DLC_DTYPE_F32 && x->dtype != DLC_DTYPE_U8)
-    status = dlc_status_make("%s: examples must be f32 or u8, not %s", x_path,
-                             dlc_dtype_name(x->dtype));
-  if (!status && x->rank < 1)
-    status = dlc_status_make("%s: examples must have a leading example dimension [N, ...]",
-                             x_path);
-  if (!status && y->dtype != DLC_DTYPE_U8 && y->dtype != DLC_DTYPE_I8 &&
-      y->dtype != DLC_DTYPE_I32 && y->dtype != DLC_DTYPE_I64)
-    status = dlc_status_make("%s: labels must be integers (u8, i8, i32, i64), not %s", y_path,
-                             dlc_dtype_name(y->dtype));
-  if (!status && y->rank != 1)
-    status = dlc_status_make("%s: labels must have shape [N], not rank %d", y_path, (int)y->rank);
-  if (!status && y->shape[0] != x->shape[0])
-    status = dlc_status_make("%s: %lld labels, but %s has %lld examples", y_path,
-                             (long long)y->shape[0], x_path, (long long)x->shape[0]);
-  if (!status) {
-    const int64_t n = y->shape[0];
-    split->labels = malloc((size_t)(n ? n : 1) * sizeof(int64_t));
-    if (!split->labels) status = dlcrt_out_of_memory();
-    for (int64_t i = 0; !status && i < n; ++i) {
-      int64_t label = 0;
-      switch (y->dtype) {
-        case DLC_DTYPE_U8: label = ((const uint8_t *)y->data)[i]; break;
-        case DLC_DTYPE_I8: label = ((const int8_t *)y->data)[i]; break;
-        case DLC_DTYPE_I32: label = ((const int32_t *)y->data)[i]; break;
-        default: label = ((const int64_t *)y->data)[i]; break;
-      }
-      if (label < 0)
-        status = dlc_status_make("%s: label %lld of example %lld is negative", y_path,
-                                 (long long)label, (long long)i);
-      split->labels[i] = label;
-    }
-  }
-  if (!status) {
-    split->count = x->shape[0];
-    split->dtype = x->dtype;
-    *out_x = x;  // the caller takes the images out of it
-    x = NULL;
-  }
-  dlc_array_free(x);
-  dlc_array_free(y);
-  return status;
 }
 
 dlc_status dlc_dataset_open_npy(const char *train_x, const char *train_y, const char *test_x,
@@ -362,6 +369,9 @@ dlc_status dlc_dataset_open_npy(const char *train_x, const char *train_y, const 
   dlc_status status = npy_load_split(train_x, train_y, &ds->splits[DLC_SPLIT_TRAIN], &x[0]);
   if (!status && test_x)
     status = npy_load_split(test_x, test_y, &ds->splits[DLC_SPLIT_TEST], &x[1]);
+  if (!status && x[1] && (x[0]->dtype == DLC_DTYPE_I64) != (x[1]->dtype == DLC_DTYPE_I64))
+    status = dlc_status_make("%s: examples are %s, but %s has %s examples", test_x,
+                             dlc_dtype_name(x[1]->dtype), train_x, dlc_dtype_name(x[0]->dtype));
   if (!status && x[1]) {
     int same = x[1]->rank == x[0]->rank;
     for (int32_t d = 1; d < x[0]->rank && same; ++d) same = x[1]->shape[d] == x[0]->shape[d];

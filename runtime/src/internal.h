@@ -97,7 +97,7 @@ void *dlcrt_aligned_zalloc(size_t size);
 /* -------------------------------------------------------------- dataset.c */
 typedef struct dlcrt_dataset_split {
   int64_t count;    /* examples; 0 for an absent split */
-  dlc_dtype dtype;  /* of the images: DLC_DTYPE_U8 or DLC_DTYPE_F32 */
+  dlc_dtype dtype;  /* of the examples: DLC_DTYPE_U8, DLC_DTYPE_F32 or DLC_DTYPE_I64 */
   void *images;     /* count x example_size values (free()) */
   int64_t *labels;  /* count labels (free()) */
 } dlcrt_dataset_split;

@@ -25,44 +25,64 @@
 
 // The roles of a step's or an entry's inputs.
 typedef struct input_roles {
-  int32_t image;  // index of the image input
+  int32_t image;  // index of the examples' input (images or integer examples)
   int32_t label;  // index of the label input, or -1
-  int64_t batch;  // rows per batch (the image input's first dimension)
+  int64_t batch;  // rows per batch (the examples' first dimension)
 } input_roles;
 
 static dlc_status find_roles(const dlc_model_info *info, const char *entry,
                              const dlc_tensor_info *inputs, int32_t num_inputs,
                              const dlc_dataset *dataset, input_roles *roles) {
   const char *model = info->name ? info->name : "?";
+  // Images go to the first floating-point input; integer examples (token
+  // ids) to the first integer input. The labels go to the next integer one.
+  const dlc_dtype example_dtype = dlc_dataset_example_dtype(dataset);
+  const int integer_examples = example_dtype == DLC_DTYPE_I64;
+  const char *noun = integer_examples ? "example" : "image";
   roles->image = -1;
   roles->label = -1;
+  // The kind of the data set must be the kind of the model's examples.
+  int32_t first_float = -1;
+  for (int32_t i = num_inputs - 1; i >= 0; --i)
+    if (dlcrt_dtype_is_float(inputs[i].dtype)) first_float = i;
+  if (integer_examples && first_float >= 0)
+    return dlc_status_make("model '%s': the %s takes %s input '%s', but the data set holds "
+                           "integer examples",
+                           model, entry, dlc_dtype_name(inputs[first_float].dtype),
+                           inputs[first_float].name);
+  if (!integer_examples && first_float < 0)
+    return dlc_status_make("model '%s': the %s has no floating-point input for the images "
+                           "(integer examples come from .npy files of i32 or i64)",
+                           model, entry);
   for (int32_t i = 0; i < num_inputs; ++i) {
     const int is_float = dlcrt_dtype_is_float(inputs[i].dtype);
-    if (is_float && roles->image < 0) {
+    const int is_integer = !is_float && inputs[i].dtype != DLC_DTYPE_BOOL;
+    if (roles->image < 0 && (integer_examples ? is_integer : is_float)) {
       roles->image = i;
-    } else if (!is_float && inputs[i].dtype != DLC_DTYPE_BOOL && roles->label < 0) {
+    } else if (is_integer && roles->label < 0) {
       roles->label = i;
     } else {
       return dlc_status_make("model '%s': the %s takes input '%s', which no data set field feeds "
-                             "(only one image and one label input are supported)",
-                             model, entry, inputs[i].name);
+                             "(only one %s and one label input are supported)",
+                             model, entry, inputs[i].name, noun);
     }
   }
   if (roles->image < 0)
-    return dlc_status_make("model '%s': the %s has no floating-point input for the images",
-                           model, entry);
+    return dlc_status_make("model '%s': the %s has no integer input for the examples", model,
+                           entry);
   const dlc_tensor_info *image = &inputs[roles->image];
-  if (image->dtype != DLC_DTYPE_F32)
-    return dlc_status_make("model '%s': image input '%s' is %s; data sets provide f32", model,
-                           image->name, dlc_dtype_name(image->dtype));
+  if (image->dtype != example_dtype)
+    return dlc_status_make("model '%s': %s input '%s' is %s; the data set provides %s", model,
+                           noun, image->name, dlc_dtype_name(image->dtype),
+                           dlc_dtype_name(example_dtype));
   const int64_t example_size = dlc_dataset_example_size(dataset);
   if (image->rank < 1 || image->shape[0] <= 0 || example_size <= 0 ||
       image->num_elements != image->shape[0] * example_size) {
     char *shape = dlcrt_shape_string(image->shape, image->rank);
     dlc_status status =
-        shape ? dlc_status_make("model '%s': image input '%s' has shape %s, which does not hold "
+        shape ? dlc_status_make("model '%s': %s input '%s' has shape %s, which does not hold "
                                 "a batch of examples of %lld elements",
-                                model, image->name, shape, (long long)example_size)
+                                model, noun, image->name, shape, (long long)example_size)
               : dlcrt_out_of_memory();
     free(shape);
     return status;
@@ -82,7 +102,7 @@ static dlc_status find_roles(const dlc_model_info *info, const char *entry,
 
 // The batch buffers of one loop.
 typedef struct batch_buffers {
-  float *images;
+  void *images;        // f32 images or i64 integer examples
   int64_t *labels;
   float *metrics;      // per step
   double *sums;        // loss, then metrics
@@ -97,14 +117,17 @@ static void batch_buffers_free(batch_buffers *b) {
   free(b->means);
 }
 
-static dlc_status batch_buffers_init(batch_buffers *b, int64_t batch, int64_t example_size,
-                                     int32_t num_metrics) {
+static dlc_status batch_buffers_init(batch_buffers *b, const dlc_dataset *dataset,
+                                     int64_t batch, int32_t num_metrics) {
   memset(b, 0, sizeof *b);
   const size_t m = (size_t)num_metrics + 1;
-  if ((uint64_t)batch > SIZE_MAX / sizeof(float) / (uint64_t)example_size)
+  const int64_t example_size = dlc_dataset_example_size(dataset);
+  const size_t element = dlc_dataset_example_dtype(dataset) == DLC_DTYPE_I64 ? sizeof(int64_t)
+                                                                             : sizeof(float);
+  if ((uint64_t)batch > SIZE_MAX / element / (uint64_t)example_size)
     return dlc_status_make("a batch of %lld examples of %lld elements is too large",
                            (long long)batch, (long long)example_size);
-  b->images = dlcrt_aligned_zalloc((size_t)batch * (size_t)example_size * sizeof(float));
+  b->images = dlcrt_aligned_zalloc((size_t)batch * (size_t)example_size * element);
   b->labels = dlcrt_aligned_zalloc((size_t)batch * sizeof(int64_t));
   b->metrics = calloc(m, sizeof(float));
   b->sums = calloc(m, sizeof(double));
@@ -178,7 +201,7 @@ dlc_status dlc_train(dlc_params *params, const dlc_dataset *dataset,
   DLC_RETURN_IF_ERROR(dlc_params_check_all_set(params));
   batch_buffers buf;
   DLC_RETURN_IF_ERROR(
-      batch_buffers_init(&buf, roles.batch, dataset->example_size, info->num_metrics));
+      batch_buffers_init(&buf, dataset, roles.batch, info->num_metrics));
   const void **inputs = calloc((size_t)info->num_train_inputs, sizeof *inputs);
   dlc_batcher *batcher = NULL;
   dlc_status status = inputs ? NULL : dlcrt_out_of_memory();
@@ -202,7 +225,7 @@ dlc_status dlc_evaluate(dlc_params *params, const dlc_dataset *dataset, dlc_spli
       find_roles(info, "inference entry", info->inputs, info->num_inputs, dataset, &roles));
   DLC_RETURN_IF_ERROR(dlc_params_check_all_set(params));
   batch_buffers buf;
-  DLC_RETURN_IF_ERROR(batch_buffers_init(&buf, roles.batch, dataset->example_size, 0));
+  DLC_RETURN_IF_ERROR(batch_buffers_init(&buf, dataset, roles.batch, 0));
   const size_t num_outputs = (size_t)info->num_outputs;
   const void **inputs = calloc((size_t)info->num_inputs, sizeof *inputs);
   void **outputs = calloc(num_outputs ? num_outputs : 1, sizeof *outputs);
@@ -248,7 +271,7 @@ dlc_status dlc_eval_split(dlc_params *params, const dlc_dataset *dataset, dlc_sp
                                          /*pad_last=*/0, &batcher));
   batch_buffers buf;
   dlc_status status =
-      batch_buffers_init(&buf, roles.batch, dlc_dataset_example_size(dataset), info->num_metrics);
+      batch_buffers_init(&buf, dataset, roles.batch, info->num_metrics);
   const int buffers_ready = status == NULL; // init frees what it made on failure
   const void **inputs = status ? NULL : calloc((size_t)info->num_train_inputs, sizeof(void *));
   if (!status && !inputs) status = dlcrt_out_of_memory();

@@ -206,7 +206,7 @@ TEST(Batcher, Errors) {
   int64_t count = 5;
   DLC_ASSERT_OK(dlc_batcher_next(b, images, nullptr, &count));
   EXPECT_EQ(count, 0);
-  DLC_ASSERT_ERROR(dlc_batcher_next(b, nullptr, nullptr, &count), "images is NULL");
+  DLC_ASSERT_ERROR(dlc_batcher_next(b, nullptr, nullptr, &count), "examples is NULL");
   dlc_batcher_free(b);
   dlc_dataset_free(ds);
 }

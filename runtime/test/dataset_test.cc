@@ -259,9 +259,11 @@ TEST(Dataset, Npy) {
   DLC_ASSERT_ERROR(dlc_dataset_open_npy(dir.file("x.npy").c_str(), dir.file("x.npy").c_str(),
                                         nullptr, nullptr, &ds),
                    "labels must be integers");
-  DLC_ASSERT_ERROR(dlc_dataset_open_npy(dir.file("y.npy").c_str(), dir.file("y.npy").c_str(),
+  const double wide[] = {1, 2, 3, 4};
+  DLC_ASSERT_OK(dlc_npy_write(dir.file("f64.npy").c_str(), DLC_DTYPE_F64, 1, ys, wide));
+  DLC_ASSERT_ERROR(dlc_dataset_open_npy(dir.file("f64.npy").c_str(), dir.file("y.npy").c_str(),
                                         nullptr, nullptr, &ds),
-                   "examples must be f32 or u8");
+                   "examples must be f32, u8, i32 or i64, not f64");
   DLC_ASSERT_ERROR(dlc_dataset_open_npy(dir.file("x.npy").c_str(), dir.file("y.npy").c_str(),
                                         dir.file("tx.npy").c_str(), nullptr, &ds),
                    "labels for both splits or for neither");
@@ -270,9 +272,9 @@ TEST(Dataset, Npy) {
                    "test labels without test examples");
   DLC_ASSERT_ERROR(dlc_dataset_open_npy(nullptr, nullptr, nullptr, nullptr, &ds),
                    "the train examples are required");
-  DLC_ASSERT_ERROR(dlc_dataset_open_npy(dir.file("y.npy").c_str(), nullptr, nullptr, nullptr,
+  DLC_ASSERT_ERROR(dlc_dataset_open_npy(dir.file("f64.npy").c_str(), nullptr, nullptr, nullptr,
                                         &ds),
-                   "examples must be f32 or u8");
+                   "examples must be f32, u8, i32 or i64, not f64");
   const int64_t bad_shape[] = {2, 3, 2};
   DLC_ASSERT_OK(dlc_npy_write(dir.file("tx3.npy").c_str(), DLC_DTYPE_F32, 3, bad_shape, x.data()));
   DLC_ASSERT_ERROR(dlc_dataset_open_npy(dir.file("x.npy").c_str(), dir.file("y.npy").c_str(),
@@ -306,6 +308,40 @@ TEST(Dataset, NpyWithoutLabels) {
   EXPECT_EQ(dlc_dataset_example_size(ds), 6);
   for (int i = 0; i < 4; ++i) EXPECT_EQ(ds->splits[0].labels[i], 0);
   dlc_dataset_free(ds);
+}
+
+// Integer examples (token ids for an embedding): i32 is widened to i64, and
+// batches hold them unchanged; both splits must be integers then.
+TEST(Dataset, NpyIntegerExamples) {
+  TempDir dir;
+  const int32_t tokens[] = {0, 5, 2, 7, 1, 1, 3, 9, 4, 6, 8, 2};
+  const int64_t xs[] = {4, 3}, ys[] = {4};
+  const int64_t labels[] = {1, 0, 1, 0};
+  DLC_ASSERT_OK(dlc_npy_write(dir.file("x.npy").c_str(), DLC_DTYPE_I32, 2, xs, tokens));
+  DLC_ASSERT_OK(dlc_npy_write(dir.file("y.npy").c_str(), DLC_DTYPE_I64, 1, ys, labels));
+  dlc_dataset *ds = nullptr;
+  DLC_ASSERT_OK(dlc_dataset_open_npy(dir.file("x.npy").c_str(), dir.file("y.npy").c_str(),
+                                     nullptr, nullptr, &ds));
+  EXPECT_EQ(dlc_dataset_example_dtype(ds), DLC_DTYPE_I64);
+  EXPECT_EQ(dlc_dataset_example_size(ds), 3);
+  dlc_batcher *b = nullptr;
+  DLC_ASSERT_OK(dlc_batcher_create(ds, DLC_SPLIT_TRAIN, 4, 0, /*shuffle=*/0, 0, &b));
+  int64_t batch[12] = {}, got_labels[4] = {}, count = 0;
+  DLC_ASSERT_OK(dlc_batcher_next(b, batch, got_labels, &count));
+  EXPECT_EQ(count, 4);
+  for (int k = 0; k < 12; ++k) EXPECT_EQ(batch[k], tokens[k]);
+  EXPECT_EQ(got_labels[2], 1);
+  dlc_batcher_free(b);
+  dlc_dataset_free(ds);
+
+  const float images[] = {0.5f, 0.25f, 1.0f};
+  const int64_t one[] = {1, 3};
+  DLC_ASSERT_OK(dlc_npy_write(dir.file("tx.npy").c_str(), DLC_DTYPE_F32, 2, one, images));
+  DLC_ASSERT_OK(dlc_npy_write(dir.file("ty.npy").c_str(), DLC_DTYPE_I64, 1, one, labels));
+  DLC_ASSERT_ERROR(dlc_dataset_open_npy(dir.file("x.npy").c_str(), dir.file("y.npy").c_str(),
+                                        dir.file("tx.npy").c_str(), dir.file("ty.npy").c_str(),
+                                        &ds),
+                   "examples are f32, but");
 }
 
 TEST(Dataset, FashionMnist) {

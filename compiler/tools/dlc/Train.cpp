@@ -49,11 +49,18 @@ int openSession(const CompileResult &compiled, const TrainOptions &options,
       return kExitUserError;
     return kExitOk;
   }
-  // .npy files per training input: the float one holds the examples, the
-  // integer one (absent in an autoencoder) the labels.
+  // .npy files per training input, named as the runtime assigns them: the
+  // examples go to the float input, or, in a model without one (token ids
+  // into an embedding), to the first integer input; the labels to the
+  // (other) integer input, absent in an autoencoder.
   std::string xName, yName;
-  for (const TableTensor &in : t.trainInputs)
-    (isFloatDType(in.dtype) ? xName : yName) = in.name;
+  bool integerExamples = llvm::none_of(
+      t.trainInputs, [](const TableTensor &in) { return isFloatDType(in.dtype); });
+  for (const TableTensor &in : t.trainInputs) {
+    std::string &role = isFloatDType(in.dtype) || (integerExamples && xName.empty()) ? xName : yName;
+    if (role.empty())
+      role = in.name;
+  }
   auto path = [](const std::map<std::string, std::string> &files,
                  const std::string &name) -> const char * {
     auto it = files.find(name);

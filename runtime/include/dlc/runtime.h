@@ -272,7 +272,8 @@ typedef enum dlc_split { DLC_SPLIT_TRAIN = 0, DLC_SPLIT_TEST = 1 } dlc_split;
  * and gzip errors; each message names the file. Caller owns *out_dataset
  * (dlc_dataset_free). */
 dlc_status dlc_dataset_open_idx(const char *dir, dlc_dataset **out_dataset);
-/* Loads .npy arrays: x is f32 or u8 shaped [N, ...], y an integer array
+/* Loads .npy arrays: x is f32 or u8 (images) or i32/i64 (integer examples,
+ * e.g. token ids, kept as i64) shaped [N, ...], y an integer array
  * (u8, i8, i32, i64) shaped [N] with non-negative values. test_x and test_y
  * may both be NULL (no test split); the test examples must have the train
  * examples' shape. The labels may be left out (train_y and test_y NULL) for
@@ -285,6 +286,9 @@ dlc_status dlc_dataset_open_npy(const char *train_x, const char *train_y,
 int64_t dlc_dataset_count(const dlc_dataset *dataset, dlc_split split);
 /* Elements per example (784 for MNIST); 0 for NULL. */
 int64_t dlc_dataset_example_size(const dlc_dataset *dataset);
+/* What a batch of examples holds: DLC_DTYPE_F32 for images (u8 data is
+ * scaled to [0, 1]), DLC_DTYPE_I64 for integer examples. */
+dlc_dtype dlc_dataset_example_dtype(const dlc_dataset *dataset);
 void dlc_dataset_free(dlc_dataset *dataset);
 
 /* ----------------------------------------------------------------- batching
@@ -317,11 +321,12 @@ dlc_status dlc_batcher_start_epoch(dlc_batcher *batcher, int64_t epoch);
 /* Skips the next num_batches batches of the current epoch (for a resumed
  * run); skipping past the end leaves the batcher at the end. */
 dlc_status dlc_batcher_skip(dlc_batcher *batcher, int64_t num_batches);
-/* Fills the next batch: images gets count x example_size f32 values, labels
+/* Fills the next batch: examples gets count x example_size values of
+ * dlc_dataset_example_dtype (f32 images or i64 integer examples), labels
  * (may be NULL) count i64 labels, where count = min(batch_size, examples
  * left), or batch_size rows (padded as above) with pad_last. *out_count is
  * the number of real examples: 0 at the end of the epoch. */
-dlc_status dlc_batcher_next(dlc_batcher *batcher, float *images,
+dlc_status dlc_batcher_next(dlc_batcher *batcher, void *examples,
                             int64_t *labels, int64_t *out_count);
 /* Batches per epoch: floor(N / batch_size) with drop_last, otherwise
  * ceil(N / batch_size). */
