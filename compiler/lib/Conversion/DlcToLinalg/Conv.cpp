@@ -88,7 +88,7 @@ ConvAttrs convAttrs(OpTy op) {
 
 // Y[n, m, oh, ow] = B[m] + sum_{c, kh, kw} Xpad[n, g Cg + c, oh sH + kh dH,
 // ow sW + kw dW] W[m, c, kh, kw], g = m floordiv (M / group); loops
-// (n, m, oh, ow, c, kh, kw).
+// (n, m, c, kh, kw, oh, ow).
 struct ConvLowering : OpConversionPattern<ConvOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -119,15 +119,23 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
     } else {
       init = createFilled(rewriter, loc, type, 0.0);
     }
-    AffineExpr n, m, oh, ow, c, kh, kw;
-    bindDims(ctx, n, m, oh, ow, c, kh, kw);
+    // The output row is the innermost loop: its iterations are independent
+    // and walk Y and X with unit stride (at stride 1), so LLVM vectorizes
+    // it; the reductions over (c, kh, kw) sit outside it.
+    AffineExpr n, m, c, kh, kw, oh, ow;
+    bindDims(ctx, n, m, c, kh, kw, oh, ow);
     auto map = [&](ArrayRef<AffineExpr> e) { return AffineMap::get(7, 0, e, ctx); };
     AffineMap xMap = map({n, m.floorDiv(mg) * cg + c, oh * a.strides[0] + kh * a.dilations[0],
                           ow * a.strides[1] + kw * a.dilations[1]});
+    using utils::IteratorType;
+    SmallVector<IteratorType> loops{IteratorType::parallel,  IteratorType::parallel,
+                                    IteratorType::reduction, IteratorType::reduction,
+                                    IteratorType::reduction, IteratorType::parallel,
+                                    IteratorType::parallel};
     auto generic = linalg::GenericOp::create(
         rewriter, loc, TypeRange{type}, ValueRange{xp, adaptor.getW()}, ValueRange{init},
-        ArrayRef<AffineMap>{xMap, map({m, c, kh, kw}), map({n, m, oh, ow})},
-        iterators(4, 3), multiplyAccumulate);
+        ArrayRef<AffineMap>{xMap, map({m, c, kh, kw}), map({n, m, oh, ow})}, loops,
+        multiplyAccumulate);
     rewriter.replaceOp(op, generic.getResult(0));
     return success();
   }
@@ -189,6 +197,39 @@ struct ConvBackwardDataLowering : OpConversionPattern<ConvBackwardDataOp> {
     auto dx5Type = RankedTensorType::get(
         {type.getDimSize(0), g, cg, type.getDimSize(2), type.getDimSize(3)}, et);
     Value dY = adaptor.getDY();
+    auto collapse = [&](Value dx5) {
+      return tensor::CollapseShapeOp::create(
+          rewriter, loc, type, dx5, SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
+    };
+    int64_t kH = wType.getDimSize(2), kW = wType.getDimSize(3);
+    int64_t reachH = a.dilations[0] * (kH - 1), reachW = a.dilations[1] * (kW - 1);
+    if (a.strides[0] == 1 && a.strides[1] == 1 && a.pads[0] <= reachH &&
+        a.pads[2] <= reachH && a.pads[1] <= reachW && a.pads[3] <= reachW) {
+      // At stride 1 every (h, kh) pair meets an output row, so dX is a
+      // plain correlation of dY, padded by the kernel's reach minus Conv's
+      // pads, with the flipped kernel: no per-term bounds test, and the
+      // output row innermost (unit stride, vectorizable), as in Conv.
+      Value dyp = padNCHW(rewriter, loc, dY,
+                          {reachH - a.pads[0], reachW - a.pads[1], reachH - a.pads[2],
+                           reachW - a.pads[3]},
+                          0.0);
+      AffineExpr n, gg, cc, mm, kh, kw, h, w;
+      bindDims(ctx, n, gg, cc, mm, kh, kw, h, w);
+      auto map = [&](ArrayRef<AffineExpr> e) { return AffineMap::get(8, 0, e, ctx); };
+      using utils::IteratorType;
+      SmallVector<IteratorType> loops(8, IteratorType::parallel);
+      loops[3] = loops[4] = loops[5] = IteratorType::reduction;
+      auto generic = linalg::GenericOp::create(
+          rewriter, loc, TypeRange{dx5Type}, ValueRange{dyp, w5},
+          ValueRange{createFilled(rewriter, loc, dx5Type, 0.0)},
+          ArrayRef<AffineMap>{
+              map({n, gg * mg + mm, h + reachH - kh * a.dilations[0],
+                   w + reachW - kw * a.dilations[1]}),
+              map({gg, mm, cc, kh, kw}), map({n, gg, cc, h, w})},
+          loops, multiplyAccumulate);
+      rewriter.replaceOp(op, Value(collapse(generic.getResult(0))));
+      return success();
+    }
     AffineExpr n, gg, cc, h, w, mm, kh, kw;
     bindDims(ctx, n, gg, cc, h, w, mm, kh, kw);
     auto map = [&](ArrayRef<AffineExpr> e) { return AffineMap::get(8, 0, e, ctx); };
@@ -234,10 +275,7 @@ struct ConvBackwardDataLowering : OpConversionPattern<ConvBackwardDataOp> {
               nb, l, valid, prod, floatConstant(nb, l, prod.getType(), 0.0));
           linalg::YieldOp::create(nb, l, Value(arith::AddFOp::create(nb, l, args[1], term)));
         });
-    Value dX = tensor::CollapseShapeOp::create(
-        rewriter, loc, type, generic.getResult(0),
-        SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
-    rewriter.replaceOp(op, dX);
+    rewriter.replaceOp(op, Value(collapse(generic.getResult(0))));
     return success();
   }
 };
