@@ -16,6 +16,8 @@ namespace mlir::dlc {
 
 /// BatchNormalization, LayerNormalization, Dropout (DecomposeNorm.cpp).
 void populateDecomposeNormPatterns(RewritePatternSet &patterns);
+/// LayerNormalization alone (DecomposeNorm.cpp; part of the above).
+void populateDecomposeLayerNormPatterns(RewritePatternSet &patterns);
 /// RNN, GRU, LSTM (DecomposeRecurrent.cpp).
 void populateDecomposeRecurrentPatterns(RewritePatternSet &patterns);
 /// Attention (DecomposeAttention.cpp).
