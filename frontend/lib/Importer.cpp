@@ -192,13 +192,19 @@ const std::vector<OpRule> &opTable() {
 
 
       // LayerNormalization.
-
+      // ONNX's optional outputs Mean and InvStdDev are not provided (Y only).
+      {"LayerNormalization", "dlc.LayerNormalization", 2, 3,
+       {{"axis", AttrKind::Int},
+        {"epsilon", AttrKind::Float},
+        {"stash_type", AttrKind::Int}}},
 
       // Recurrent (RNN, GRU, LSTM).
 
 
       // Attention.
-
+      // Q, K, V and an optional additive mask (model-format.md, attention).
+      {"Attention", "dlc.Attention", 3, 4,
+       {{"is_causal", AttrKind::Bool01}, {"scale", AttrKind::Float}}},
 
 
       // Losses (model-format.md, Losses).
@@ -421,7 +427,11 @@ LogicalResult Importer::importNode(const NodeDecl &node) {
            << numInputs;
   if (rule->maxOutputs == 1 && node.outputs.size() != 1)
     return emitError(nodeLoc(node, node.pos))
-           << "has 1 output, got " << node.outputs.size();
+           << "has 1 output, got " << node.outputs.size()
+           << (node.outputs.size() > 1
+                   ? " (dlc does not provide the optional outputs of " + node.op +
+                         " beyond the first)"
+                   : std::string());
   if (rule->maxOutputs > 1 &&
       (node.outputs.empty() || node.outputs.size() > rule->maxOutputs))
     return emitError(nodeLoc(node, node.pos))
