@@ -346,6 +346,35 @@ def ref_identity(x):
     return f64(x)
 
 
+def ref_layernorm(x, scale, b=None, axis=-1, epsilon=1e-5):
+    """ONNX LayerNormalization (Y only): normalize over axes [axis, rank)."""
+    x = f64(x)
+    axes = tuple(range(axis % x.ndim, x.ndim))
+    mean = x.mean(axis=axes, keepdims=True)
+    var = ((x - mean) ** 2).mean(axis=axes, keepdims=True)
+    y = (x - mean) / np.sqrt(var + epsilon) * f64(scale)
+    return y if b is None else y + f64(b)
+
+
+def causal_keep(sq, sk):
+    """keep[i, j] = j <= i: torch's is_causal (triangle at the top left)."""
+    return np.arange(sk)[None, :] <= np.arange(sq)[:, None]
+
+
+def ref_attention(q, k, v, mask=None, is_causal=0, scale=None):
+    """softmax(Q Kᵀ scale + mask, causal) V for Q [B, H, Sq, D], K [B, H, Sk, D],
+    V [B, H, Sk, Dv]; masked (causal) scores get weight exactly 0."""
+    q, k, v = f64(q), f64(k), f64(v)
+    if scale is None:
+        scale = 1.0 / math.sqrt(q.shape[-1])
+    s = (q @ np.swapaxes(k, -1, -2)) * scale
+    if mask is not None:
+        s = s + f64(mask)
+    if is_causal:
+        s = np.where(causal_keep(q.shape[-2], k.shape[-2]), s, -np.inf)
+    return ref_softmax(s, axis=-1) @ v
+
+
 # --------------------------------------------------------------- small models
 
 

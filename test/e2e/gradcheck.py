@@ -12,8 +12,9 @@ functions built from the same body:
   @CASE_g  marked dlc.train_step: dlc-autodiff makes it return (L, dL/dx...)
   @CASE_l  L only, no autodiff
 
-The module goes through `dlc-opt --dlc-autodiff --dlc-lower-to-linalg
---dlc-lower-to-llvm`, `mlir-translate --mlir-to-llvmir` and `clang -shared`,
+The module goes through `dlc-opt --dlc-decompose --dlc-autodiff
+--dlc-lower-to-linalg --dlc-lower-to-llvm` (the training pipeline's order:
+composite ops are decomposed before autodiff), `mlir-translate --mlir-to-llvmir` and `clang -shared`,
 and is loaded with ctypes (NAME_packed(void **args), args = inputs...,
 outputs..., workspace; the calling convention of Inputs/packed_main.c).
 @CASE_g runs once; each element x_i of each trainable argument is then
@@ -34,7 +35,8 @@ warning for an unused trainable parameter) go to stderr.
 Tools: those of train_ops.py ($DLC_OPT, $MLIR_TRANSLATE, $CC).
 FAMILY: gemm | matmul | binary | activations | softmax | shape | losses |
         binary_losses | unused | composite | math | tensor | conv |
-        maxpool | global_pool | averagepool | conv_transpose
+        maxpool | global_pool | averagepool | conv_transpose | layernorm |
+        attention
 """
 
 import ctypes
@@ -146,7 +148,7 @@ class Module:
         ll = os.path.join(workdir, "grad.ll")
         so = os.path.join(workdir, "grad.so")
         sys.stdout.flush()
-        subprocess.run([DLC_OPT, src, "--dlc-autodiff", "--dlc-lower-to-linalg",
+        subprocess.run([DLC_OPT, src, "--dlc-decompose", "--dlc-autodiff", "--dlc-lower-to-linalg",
                         "--dlc-lower-to-llvm", "-o", llvm], check=True)
         subprocess.run([TRANSLATE, "--mlir-to-llvmir", llvm, "-o", ll], check=True)
         subprocess.run([CC, "-shared", "-fPIC", "-O1", "-Wno-override-module", ll,
@@ -833,12 +835,76 @@ def tensor():
     return cases
 
 
+def layernorm():
+    """LayerNormalization (decomposed by dlc-decompose): d/dX, d/dScale and
+    d/dB over the last axis, several axes, without B, with a Scale that
+    broadcasts to the normalized shape, and a large epsilon."""
+    cases = []
+    cfgs = [("last_axis", (3, 5), None, (5,), (5,), None),
+            ("axis1", (2, 3, 4), 1, (3, 4), (3, 4), None),
+            ("axis_m1_no_bias", (2, 3, 4), -1, (4,), None, None),
+            ("scale_broadcast", (2, 3, 4), 1, (1, 4), (4,), None),
+            ("epsilon", (4, 3), None, (3,), (3,), 0.1)]
+    for k, (name, xs, axis, ss, bs, eps) in enumerate(cfgs):
+        c = Case("layernorm_" + name, 1600 + k)
+        x, s = c.randn("x", xs), c.randn("scale", ss)
+        ops, ins = [x, s], [xs, ss]
+        if bs is not None:
+            ops.append(c.randn("b", bs))
+            ins.append(bs)
+        attrs = []
+        if axis is not None:
+            attrs.append("axis = %d : si64" % axis)
+        if eps is not None:
+            attrs.append("epsilon = %r : f64" % eps)
+        y = c.op("dlc.LayerNormalization %s%s : %s" % (
+            ", ".join(ops), " {%s}" % ", ".join(attrs) if attrs else "", fty(ins, xs)), xs)
+        c.loss = c.wsum(y)
+        cases.append(c)
+    return cases
+
+
+def attention():
+    """Attention (decomposed by dlc-decompose): d/dQ, d/dK, d/dV and d/dmask,
+    with a full and a broadcast mask (its gradient summed over B and H),
+    causal with Sq = Sk and Sq > Sk (masked scores get gradient 0, and so
+    does the mask there), a custom scale, Sq != Sk and Dv != D."""
+    cases = []
+    # name, B, H, Sq, Sk, D, Dv, mask shape, is_causal, scale
+    cfgs = [("plain", 1, 2, 3, 3, 4, 4, None, 0, None),
+            ("mask_full", 1, 2, 3, 5, 4, 2, (1, 2, 3, 5), 0, None),
+            ("mask_2d", 2, 2, 3, 4, 3, 3, (3, 4), 0, None),
+            ("causal", 1, 2, 4, 4, 3, 3, None, 1, None),
+            ("causal_sq_gt_sk_mask", 1, 1, 4, 3, 2, 3, (4, 3), 1, None),
+            ("scale", 2, 1, 3, 2, 4, 5, (2, 1, 1, 2), 0, 0.6)]
+    for k, (name, b, h, sq, sk, d, dv, ms, causal, scale) in enumerate(cfgs):
+        c = Case("attention_" + name, 1700 + k)
+        q, kk = c.randn("q", (b, h, sq, d)), c.randn("k", (b, h, sk, d))
+        v = c.randn("v", (b, h, sk, dv))
+        ops, ins = [q, kk, v], [(b, h, sq, d), (b, h, sk, d), (b, h, sk, dv)]
+        if ms is not None:
+            ops.append(c.randn("mask", ms))
+            ins.append(ms)
+        attrs = []
+        if causal:
+            attrs.append("is_causal = true")
+        if scale is not None:
+            attrs.append("scale = %r : f64" % scale)
+        out = (b, h, sq, dv)
+        y = c.op("dlc.Attention %s%s : %s" % (
+            ", ".join(ops), " {%s}" % ", ".join(attrs) if attrs else "", fty(ins, out)), out)
+        c.loss = c.wsum(y)
+        cases.append(c)
+    return cases
+
+
 FAMILIES = {"gemm": gemm, "matmul": matmul, "binary": binary,
             "activations": activations, "softmax": softmax, "shape": shape,
             "losses": losses, "binary_losses": binary_losses, "unused": unused,
             "composite": composite, "math": math, "tensor": tensor, "conv": conv,
             "maxpool": maxpool, "global_pool": global_pool, "averagepool": averagepool,
-            "conv_transpose": conv_transpose}
+            "conv_transpose": conv_transpose, "layernorm": layernorm,
+            "attention": attention}
 
 
 def main():

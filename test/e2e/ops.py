@@ -1036,6 +1036,125 @@ add_graph_case("cast", "cast_f64_bool_i32_f64",
                _cast_case(F64, [9, 6, 11], lambda x: (x != 0).astype(np.float64), F64))
 
 
+# ------------------------------------------------------- LayerNormalization
+
+def layernorm_atol(x, scale, b, axis, dt):
+    """Rounding bound of the decomposition in dtype dt: the two n-term means
+    (n the normalized size) and the few elementwise ops after them, relative
+    to the normalized magnitude (|x| + |mean|) / std, times |Scale|, plus B."""
+    x = np.asarray(x, F64)
+    axes = tuple(range(axis % x.ndim, x.ndim))
+    n = int(np.prod([x.shape[a] for a in axes]))
+    mean = x.mean(axis=axes, keepdims=True)
+    std = np.sqrt(((x - mean) ** 2).mean(axis=axes, keepdims=True))
+    u = T.UNIT_ROUNDOFF[np.dtype(dt)]
+    mag = (np.abs(x) + np.abs(mean)) / np.maximum(std, np.finfo(F64).tiny)
+    extra = (n + 8) * u * mag * np.abs(np.asarray(scale, F64))
+    if b is not None:
+        extra = extra + u * np.abs(np.asarray(b, F64))
+    return extra
+
+
+def add_layernorm(cname, xs, ns, axis=None, bias=True, eps=None, dt=F32,
+                  offset=0.0, bshape=None):
+    """xs: X's shape; ns: Scale's shape; bshape: B's (default ns)."""
+    @case("layernorm", cname)
+    def build(rng, name):
+        x = (rnd(rng, xs, F64) * 2.0 + offset).astype(dt)
+        sc = rnd(rng, ns, dt)
+        b = rnd(rng, bshape or ns, dt) if bias else None
+        attrs = {}
+        if axis is not None:
+            attrs["axis"] = axis
+        if eps is not None:
+            attrs["epsilon"] = eps
+        inputs = [("x", x), ("scale", sc)] + ([("b", b)] if bias else [])
+        m = T.single_op_model(name, "LayerNormalization", inputs, attrs or None)
+        kw = {"axis": -1 if axis is None else axis}
+        if eps is not None:
+            kw["epsilon"] = eps
+        ref = T.ref_layernorm(x, sc, b, **kw)
+        return Case(m, dict(inputs),
+                    {"y": (ref, dt, layernorm_atol(x, sc, b, kw["axis"], dt))})
+
+
+add_layernorm("layernorm_last_axis", [4, 6, 8], [8])
+add_layernorm("layernorm_axis1_rank3", [3, 4, 5], [4, 5], axis=1)
+add_layernorm("layernorm_axis0_all", [3, 7], [3, 7], axis=0)
+add_layernorm("layernorm_axis-2_no_bias", [2, 3, 4, 5], [4, 5], axis=-2, bias=False)
+add_layernorm("layernorm_scale_broadcast", [2, 4, 6], [1, 6], axis=1, bshape=[6])
+add_layernorm("layernorm_epsilon", [5, 3], [3], eps=0.5)
+add_layernorm("layernorm_offset_mean", [4, 16], [16], offset=50.0)
+add_layernorm("layernorm_odd_sizes", [3, 33], [33])
+add_layernorm("layernorm_f64_last_axis", [4, 6, 8], [8], dt=F64)
+add_layernorm("layernorm_f64_axis1_no_bias", [2, 3, 4], [3, 4], axis=1, bias=False, dt=F64,
+              eps=1e-3)
+
+
+# ---------------------------------------------------------------- Attention
+
+def attention_atol(q, k, v, mask, is_causal, scale, dt):
+    """Rounding bound of the decomposition in dtype dt: the score
+    contraction (D terms), an error e in a row of scores changes each
+    softmax weight by at most p * 2 max|e| (plus a few ulp for exp and the
+    normalization), and the output contraction over Sk."""
+    q, k, v = (np.asarray(a, F64) for a in (q, k, v))
+    u = T.UNIT_ROUNDOFF[np.dtype(dt)]
+    sc = 1.0 / np.sqrt(q.shape[-1]) if scale is None else scale
+    s = q @ np.swapaxes(k, -1, -2) * sc
+    if mask is not None:
+        s = s + np.asarray(mask, F64)
+    s_err = (q.shape[-1] + 3) * u * (np.abs(q) @ np.swapaxes(np.abs(k), -1, -2)) * abs(sc)
+    s_err = s_err + 2 * u * np.abs(s)
+    if is_causal:
+        s_err = np.where(T.causal_keep(q.shape[-2], k.shape[-2]), s_err, 0.0)
+    p = T.ref_softmax(np.where(T.causal_keep(q.shape[-2], k.shape[-2]), s, -np.inf)
+                      if is_causal else s)
+    p_err = p * (2 * np.max(s_err, axis=-1, keepdims=True) + 16 * u)
+    return (k.shape[-2] + 2) * u * (p @ np.abs(v)) + p_err @ np.abs(v)
+
+
+def add_attention(cname, b, h, sq, sk, d, dv=None, mask=None, is_causal=0,
+                  scale=None, dt=F32):
+    """mask: None or the mask's shape (it must broadcast to [b, h, sq, sk])."""
+    dv = d if dv is None else dv
+
+    @case("attention", cname)
+    def build(rng, name):
+        q, k = rnd(rng, [b, h, sq, d], dt), rnd(rng, [b, h, sk, d], dt)
+        v = rnd(rng, [b, h, sk, dv], dt)
+        inputs = [("q", q), ("k", k), ("v", v)]
+        m = None
+        if mask is not None:
+            m = rnd(rng, mask, dt)
+            # Some entries far below the rest, as a padding mask has.
+            m = np.where(rng.random(mask) < 0.25, -1e4, m).astype(dt)
+            inputs.append(("mask", m))
+        attrs = {}
+        if is_causal:
+            attrs["is_causal"] = 1
+        if scale is not None:
+            attrs["scale"] = scale
+        model = T.single_op_model(name, "Attention", inputs, attrs or None)
+        ref = T.ref_attention(q, k, v, m, is_causal, scale)
+        return Case(model, dict(inputs),
+                    {"y": (ref, dt, attention_atol(q, k, v, m, is_causal, scale, dt))})
+
+
+add_attention("attention_basic", 2, 3, 5, 5, 4)
+add_attention("attention_mask_full", 2, 2, 4, 4, 8, mask=[2, 2, 4, 4])
+add_attention("attention_mask_2d", 1, 3, 4, 6, 5, mask=[4, 6])
+add_attention("attention_mask_padding", 2, 2, 5, 5, 4, mask=[2, 1, 1, 5])
+add_attention("attention_causal", 2, 2, 6, 6, 4, is_causal=1)
+add_attention("attention_causal_sq_gt_sk", 1, 2, 5, 3, 4, is_causal=1)
+add_attention("attention_causal_sq_lt_sk_mask", 1, 2, 3, 5, 4, mask=[3, 5], is_causal=1)
+add_attention("attention_scale", 2, 2, 4, 4, 6, scale=0.7)
+add_attention("attention_sq_ne_sk_dv_ne_d", 2, 2, 3, 7, 4, dv=9)
+add_attention("attention_odd_sizes", 1, 1, 17, 13, 11, dv=5)
+add_attention("attention_f64", 2, 2, 4, 6, 3, dv=5, mask=[1, 2, 4, 6], scale=0.9, dt=F64)
+add_attention("attention_f64_causal", 1, 3, 5, 5, 4, is_causal=1, dt=F64)
+
+
 def run_case(cname, build, workdir):
     rng = np.random.default_rng(zlib.crc32(cname.encode()))
     c = build(rng, cname)
