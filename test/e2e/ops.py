@@ -1105,7 +1105,9 @@ def attention_atol(q, k, v, mask, is_causal, scale, dt):
     if mask is not None:
         s = s + np.asarray(mask, F64)
     s_err = (q.shape[-1] + 3) * u * (np.abs(q) @ np.swapaxes(np.abs(k), -1, -2)) * abs(sc)
-    s_err = s_err + 2 * u * np.abs(s)
+    # -inf in a user mask: weight exactly 0, no error to propagate.
+    s_err = s_err + 2 * u * np.abs(np.where(np.isfinite(s), s, 0.0))
+    s_err = np.where(np.isfinite(s), s_err, 0.0)
     if is_causal:
         s_err = np.where(T.causal_keep(q.shape[-2], k.shape[-2]), s_err, 0.0)
     p = T.ref_softmax(np.where(T.causal_keep(q.shape[-2], k.shape[-2]), s, -np.inf)
@@ -1115,8 +1117,10 @@ def attention_atol(q, k, v, mask, is_causal, scale, dt):
 
 
 def add_attention(cname, b, h, sq, sk, d, dv=None, mask=None, is_causal=0,
-                  scale=None, dt=F32):
-    """mask: None or the mask's shape (it must broadcast to [b, h, sq, sk])."""
+                  scale=None, dt=F32, masked=-1e4):
+    """mask: None or the mask's shape (it must broadcast to [b, h, sq, sk]);
+    about a quarter of its entries are `masked`, never in the first column
+    (so that with -inf no row of the scores is masked entirely)."""
     dv = d if dv is None else dv
 
     @case("attention", cname)
@@ -1128,7 +1132,9 @@ def add_attention(cname, b, h, sq, sk, d, dv=None, mask=None, is_causal=0,
         if mask is not None:
             m = rnd(rng, mask, dt)
             # Some entries far below the rest, as a padding mask has.
-            m = np.where(rng.random(mask) < 0.25, -1e4, m).astype(dt)
+            hit = rng.random(mask) < 0.25
+            hit[..., 0] = False
+            m = np.where(hit, masked, m).astype(dt)
             inputs.append(("mask", m))
         attrs = {}
         if is_causal:
@@ -1148,11 +1154,14 @@ add_attention("attention_mask_padding", 2, 2, 5, 5, 4, mask=[2, 1, 1, 5])
 add_attention("attention_causal", 2, 2, 6, 6, 4, is_causal=1)
 add_attention("attention_causal_sq_gt_sk", 1, 2, 5, 3, 4, is_causal=1)
 add_attention("attention_causal_sq_lt_sk_mask", 1, 2, 3, 5, 4, mask=[3, 5], is_causal=1)
+add_attention("attention_mask_neg_inf_causal", 2, 2, 5, 6, 4, mask=[2, 1, 5, 6], is_causal=1,
+              masked=-np.inf)
 add_attention("attention_scale", 2, 2, 4, 4, 6, scale=0.7)
 add_attention("attention_sq_ne_sk_dv_ne_d", 2, 2, 3, 7, 4, dv=9)
 add_attention("attention_odd_sizes", 1, 1, 17, 13, 11, dv=5)
 add_attention("attention_f64", 2, 2, 4, 6, 3, dv=5, mask=[1, 2, 4, 6], scale=0.9, dt=F64)
 add_attention("attention_f64_causal", 1, 3, 5, 5, 4, is_causal=1, dt=F64)
+add_attention("attention_f64_mask_neg_inf", 1, 2, 4, 5, 3, mask=[4, 5], dt=F64, masked=-np.inf)
 
 
 def run_case(cname, build, workdir):
