@@ -19,7 +19,7 @@ using namespace mlir::dlc;
 
 /// True when `from` broadcasts to `to` without changing it (numpy rules in
 /// one direction: `from` has no more dimensions, each is 1 or equal).
-static bool broadcastsUnidirectionally(ArrayRef<int64_t> from, ArrayRef<int64_t> to) {
+static bool fitsNormalizedShape(ArrayRef<int64_t> from, ArrayRef<int64_t> to) {
   FailureOr<SmallVector<int64_t>> b = broadcastShapes(from, to);
   return from.size() <= to.size() && succeeded(b) && ArrayRef<int64_t>(*b) == to;
 }
@@ -56,7 +56,7 @@ LogicalResult LayerNormalizationOp::inferReturnTypes(MLIRContext *,
     if (t.getElementType() != element)
       return emitOptionalError(loc, what, " has element type ", t.getElementType(),
                                ", X has ", element);
-    if (!broadcastsUnidirectionally(t.getShape(), normalized))
+    if (!fitsNormalizedShape(t.getShape(), normalized))
       return emitOptionalError(loc, what, " of shape ", formatShape(t.getShape()),
                                " does not broadcast to the normalized shape ",
                                formatShape(normalized), " (X ", formatShape(x.getShape()),
