@@ -9,9 +9,90 @@
 #include "mlir/IR/Builders.h"
 
 #include <cmath>
+#include <cstdio>
 
 using namespace mlir;
 using namespace mlir::dlc;
+
+//===----------------------------------------------------------------------===//
+// BatchNormalization and Dropout
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// "0.5", "1", "-0.001": how the messages show an attribute's value.
+std::string showNumber(double v) {
+  char buf[32];
+  snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+/// ONNX's ratio range, [0, 1): 1 would zero everything and scale by 1/0.
+LogicalResult checkRatio(std::optional<Location> loc, double ratio) {
+  if (!(ratio >= 0.0 && ratio < 1.0))
+    return emitOptionalError(loc, "ratio must be in [0, 1), got ", showNumber(ratio));
+  return success();
+}
+} // namespace
+
+LogicalResult BatchNormalizationOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &results) {
+  auto x = cast<RankedTensorType>(adaptor.getX().getType());
+  if (x.getRank() < 2)
+    return emitOptionalError(loc, "input must be [N, C] or [N, C, d...], got ",
+                             formatShape(x.getShape()));
+  int64_t c = x.getDimSize(1);
+  const char *names[] = {"scale", "B", "input_mean", "input_var"};
+  Value operands[] = {adaptor.getScale(), adaptor.getB(), adaptor.getInputMean(),
+                      adaptor.getInputVar()};
+  for (auto [name, v] : llvm::zip(names, operands)) {
+    auto t = cast<RankedTensorType>(v.getType());
+    if (t.getElementType() != x.getElementType())
+      return emitOptionalError(loc, name, " has element type ", t.getElementType(),
+                               ", the input ", x.getElementType());
+    if (t.getShape() != ArrayRef<int64_t>{c})
+      return emitOptionalError(loc, name, " must be [", c, "] (the ", c,
+                               " channels of input ", formatShape(x.getShape()),
+                               "), got ", formatShape(t.getShape()));
+  }
+  double eps = adaptor.getEpsilonAttr() ? adaptor.getEpsilonAttr().getValueAsDouble() : 1e-5;
+  if (!(eps >= 0.0))
+    return emitOptionalError(loc, "epsilon must be non-negative, got ", showNumber(eps));
+  double momentum =
+      adaptor.getMomentumAttr() ? adaptor.getMomentumAttr().getValueAsDouble() : 0.9;
+  if (!(momentum >= 0.0 && momentum <= 1.0))
+    return emitOptionalError(loc, "momentum must be in [0, 1], got ", showNumber(momentum));
+  results.push_back(x);
+  if (adaptor.getTrainingAttr() && adaptor.getTrainingAttr().getValue()) {
+    auto stat = RankedTensorType::get({c}, x.getElementType());
+    results.append({stat, stat});
+  }
+  return success();
+}
+
+LogicalResult DropoutOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &results) {
+  double ratio = adaptor.getRatioAttr() ? adaptor.getRatioAttr().getValueAsDouble() : 0.5;
+  if (failed(checkRatio(loc, ratio)))
+    return failure();
+  results.push_back(adaptor.getData().getType());
+  return success();
+}
+
+LogicalResult MovingAverageOp::verify() {
+  double m = getMomentum().convertToDouble();
+  if (!(m >= 0.0 && m <= 1.0))
+    return emitOpError("momentum must be in [0, 1], got ") << showNumber(m);
+  return success();
+}
+
+LogicalResult DropoutMaskOp::verify() {
+  double ratio = getRatio().convertToDouble();
+  if (!(ratio >= 0.0 && ratio < 1.0))
+    return emitOpError("ratio must be in [0, 1), got ") << showNumber(ratio);
+  return success();
+}
 
 //===----------------------------------------------------------------------===//
 // LayerNormalization
