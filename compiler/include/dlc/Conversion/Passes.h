@@ -31,6 +31,9 @@ void populateTensorOpsToLinalgPatterns(RewritePatternSet &patterns);
 
 void populateConvToLinalgPatterns(RewritePatternSet &patterns);
 
+/// MovingAverage and DropoutMask (what BatchNormalization and Dropout leave).
+void populateNormToLinalgPatterns(RewritePatternSet &patterns);
+
 } // namespace dlc
 } // namespace mlir
 

@@ -47,6 +47,8 @@ struct ConvertDlcToLinalgPass
     populateTensorOpsToLinalgPatterns(patterns);
 
     populateConvToLinalgPatterns(patterns);
+
+    populateNormToLinalgPatterns(patterns);
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       signalPassFailure();
