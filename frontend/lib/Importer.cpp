@@ -53,6 +53,17 @@ enum class Operands {
   DataIndices   // any, then integer
 };
 
+/// How an op's train-step form differs from its inference form.
+enum class Training {
+  None,
+  /// BatchNormalization: `training = true`, two more results (the updated
+  /// running statistics, inputs 3 and 4), returned as state updates.
+  RunningStats,
+  /// Dropout: the update counter as operand `step`, the training seed and a
+  /// per-node salt as attributes.
+  Mask
+};
+
 struct OpRule {
   const char *onnxName;
   const char *dialectName;
@@ -62,6 +73,7 @@ struct OpRule {
   /// More than 1: a variadic-result op, one result per node output; when the
   /// node sets no `num_outputs`, the importer sets it to the output count.
   unsigned maxOutputs = 1;
+  Training training = Training::None;
 };
 
 const std::vector<OpRule> &opTable() {
@@ -188,8 +200,17 @@ const std::vector<OpRule> &opTable() {
       {"GlobalAveragePool", "dlc.GlobalAveragePool", 1, 1, {}},
       {"GlobalMaxPool", "dlc.GlobalMaxPool", 1, 1, {}},
 
-      // Normalization and dropout (BatchNormalization, Dropout).
-
+      // Normalization and dropout (BatchNormalization, Dropout). They take
+      // their training form in the train step (OpRule::training); ONNX's
+      // training-mode outputs and Dropout's ratio/training_mode inputs are
+      // rejected in importNode with their own messages.
+      {"BatchNormalization", "dlc.BatchNormalization", 5, 5,
+       {{"epsilon", AttrKind::Float},
+        {"momentum", AttrKind::Float},
+        {"training_mode", AttrKind::ZeroOnly}},
+       Operands::Float, /*maxOutputs=*/1, Training::RunningStats},
+      {"Dropout", "dlc.Dropout", 1, 1, {{"ratio", AttrKind::Float}}, Operands::Float,
+       /*maxOutputs=*/1, Training::Mask},
 
       // LayerNormalization.
       // ONNX's optional outputs Mean and InvStdDev are not provided (Y only).
@@ -252,6 +273,7 @@ private:
     SourcePos lossPos;
     DictionaryAttr optimizer; // what dlc-insert-optimizer reads
     std::vector<MetricConfig> metrics;
+    uint64_t seed = 0; // of the dropout masks
   };
   LogicalResult parseTraining(const JValue &training, TrainingConfig &out);
   FailureOr<func::FuncOp>
@@ -279,7 +301,82 @@ private:
   /// True while the training step is built: ops whose training behaviour
   /// differs (BatchNormalization, Dropout) import in training mode.
   bool trainingStep = false;
+
+  // BatchNormalization and Dropout in the train step (reset per entry).
+  /// A new value of a non-trainable parameter (a running statistic), which
+  /// the train step returns after the loss and metrics (dlc.state_updates).
+  struct StateUpdate {
+    unsigned param;
+    Value value;
+  };
+  SmallVector<StateUpdate> stateUpdates;
+  /// The dlc.TrainingStep placeholder of this entry, made on first use.
+  Value trainingStepValue;
+  /// `"seed"` of the training section.
+  uint64_t dropoutSeed = 0;
+  LogicalResult addTrainingForm(const NodeDecl &node, const OpRule &rule,
+                                SmallVectorImpl<Value> &operands, NamedAttrList &attrs,
+                                unsigned &extraResults);
+  LogicalResult recordStateUpdates(const NodeDecl &node, const OpRule &rule,
+                                   Operation *op);
 };
+
+/// FNV-1a (64-bit) of a node's name: Dropout's per-node salt, so a node's
+/// masks do not change when other nodes are added or reordered.
+static uint64_t nodeSalt(StringRef name) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (unsigned char c : name) {
+    h ^= c;
+    h *= 0x100000001b3ull;
+  }
+  return h;
+}
+
+LogicalResult Importer::addTrainingForm(const NodeDecl &node, const OpRule &rule,
+                                        SmallVectorImpl<Value> &operands,
+                                        NamedAttrList &attrs, unsigned &extraResults) {
+  if (!trainingStep)
+    return success();
+  if (rule.training == Training::RunningStats) {
+    attrs.set("training", builder.getBoolAttr(true));
+    extraResults = 2;
+  } else if (rule.training == Training::Mask) {
+    if (!trainingStepValue)
+      trainingStepValue = mlir::dlc::TrainingStepOp::create(
+          builder, locAt(spec.pos), RankedTensorType::get({}, builder.getI64Type()));
+    operands.push_back(trainingStepValue);
+    attrs.set("seed", builder.getI64IntegerAttr(static_cast<int64_t>(dropoutSeed)));
+    attrs.set("salt", builder.getI64IntegerAttr(static_cast<int64_t>(nodeSalt(node.name))));
+  }
+  return success();
+}
+
+LogicalResult Importer::recordStateUpdates(const NodeDecl &node, const OpRule &rule,
+                                           Operation *op) {
+  if (!trainingStep || rule.training != Training::RunningStats)
+    return success();
+  // The running statistics, inputs 3 and 4, become results 1 and 2. The
+  // train step writes them into the parameters' buffers, which only works
+  // for a parameter that nothing else updates.
+  for (unsigned i = 3; i < 5; ++i) {
+    auto arg = dyn_cast<BlockArgument>(op->getOperand(i));
+    unsigned index = arg ? arg.getArgNumber() : 0;
+    if (!arg || index >= spec.params.size())
+      return emitError(nodeLoc(node, node.inputPos[i]))
+             << "running statistic '" << node.inputs[i]
+             << "' must be a parameter (with \"trainable\": false): training updates it";
+    if (spec.params[index].trainable)
+      return emitError(nodeLoc(node, node.inputPos[i]))
+             << "running statistic '" << node.inputs[i]
+             << "' must be a parameter with \"trainable\": false, not a trainable one";
+    if (llvm::any_of(stateUpdates, [&](const StateUpdate &u) { return u.param == index; }))
+      return emitError(nodeLoc(node, node.inputPos[i]))
+             << "running statistic '" << node.inputs[i]
+             << "' is already updated by another BatchNormalization node";
+    stateUpdates.push_back({index, op->getResult(i - 2)});
+  }
+  return success();
+}
 
 LogicalResult Importer::convertAttrs(const NodeDecl &node, const OpRule &rule,
                                      NamedAttrList &out) {
@@ -417,6 +514,10 @@ LogicalResult Importer::importNode(const NodeDecl &node) {
   size_t numInputs = node.inputs.size();
   while (numInputs > 0 && node.inputs[numInputs - 1].empty())
     --numInputs; // trailing omitted optional inputs
+  if (rule->training == Training::Mask && numInputs > 1)
+    return emitError(nodeLoc(node, node.inputPos[1]))
+           << "Dropout takes its ratio as the attribute 'ratio'; the inputs ratio and "
+              "training_mode are not supported (dropout applies in the train step only)";
   if (numInputs < rule->minInputs || numInputs > rule->maxInputs)
     return emitError(nodeLoc(node, node.pos))
            << "takes " << rule->minInputs
@@ -425,6 +526,13 @@ LogicalResult Importer::importNode(const NodeDecl &node) {
                    : " to " + std::to_string(rule->maxInputs))
            << (rule->maxInputs == 1 ? " input" : " inputs") << ", got "
            << numInputs;
+  if (rule->training != Training::None && node.outputs.size() > 1)
+    return emitError(nodeLoc(node, node.outputPos[1]))
+           << (rule->training == Training::Mask
+                   ? "the mask output of Dropout is not supported"
+                   : "the running-statistics outputs of BatchNormalization are not "
+                     "supported (the train step updates the running-statistic "
+                     "parameters itself)");
   if (rule->maxOutputs == 1 && node.outputs.size() != 1)
     return emitError(nodeLoc(node, node.pos))
            << "has 1 output, got " << node.outputs.size()
@@ -467,6 +575,9 @@ LogicalResult Importer::importNode(const NodeDecl &node) {
   NamedAttrList attrs;
   if (failed(convertAttrs(node, *rule, attrs)))
     return failure();
+  unsigned extraResults = 0;
+  if (failed(addTrainingForm(node, *rule, operands, attrs, extraResults)))
+    return failure();
 
   Location loc = nodeLoc(node, node.pos);
   OperationState state(loc, rule->dialectName);
@@ -477,7 +588,7 @@ LogicalResult Importer::importNode(const NodeDecl &node) {
                                      static_cast<int64_t>(node.outputs.size())));
   state.addAttributes(attrs);
   // Placeholder result types; the op's shape rule supplies the real ones.
-  for (size_t i = 0; i < node.outputs.size(); ++i)
+  for (size_t i = 0; i < node.outputs.size() + extraResults; ++i)
     state.addTypes(UnrankedTensorType::get(builder.getF32Type()));
   Operation *op = builder.create(state);
 
@@ -488,12 +599,14 @@ LogicalResult Importer::importNode(const NodeDecl &node) {
                                     op->getPropertiesStorage(), op->getRegions(),
                                     resultTypes)))
     return failure();
-  if (resultTypes.size() != node.outputs.size())
+  if (resultTypes.size() != node.outputs.size() + extraResults)
     return emitError(loc) << "has " << resultTypes.size() << " results but "
                           << node.outputs.size() << " outputs";
   for (auto [result, type] : llvm::zip(op->getResults(), resultTypes))
     result.setType(type);
   if (failed(verify(op, /*verifyRecursively=*/false)))
+    return failure();
+  if (failed(recordStateUpdates(node, *rule, op)))
     return failure();
   for (auto [name, result] : llvm::zip(node.outputs, op->getResults()))
     values[name] = result;
@@ -549,10 +662,12 @@ LogicalResult Importer::parseTraining(const JValue &t, TrainingConfig &out) {
              << "\"clip_grad_norm\" must be a positive number";
     clipGradNorm = *d;
   }
-  if (const JMember *seed = t.findMember("seed"))
+  if (const JMember *seed = t.findMember("seed")) {
     if (!seed->value.isInteger() || !seed->value.getUInt64())
       return emitError(locAt(seed->value.pos()))
              << "\"seed\" must be a non-negative integer";
+    out.seed = *seed->value.getUInt64();
+  }
 
   // The optimizer, with torch.optim's names and defaults.
   const JMember *optMember = t.findMember("optimizer");
@@ -719,6 +834,8 @@ FailureOr<func::FuncOp> Importer::buildEntry(
   for (auto [arg, loc] : llvm::zip(body->getArguments(), argLocs))
     arg.setLoc(loc);
   values.clear();
+  stateUpdates.clear();
+  trainingStepValue = Value();
   size_t numParams = spec.params.size();
   for (size_t i = 0; i < numParams; ++i)
     values[spec.params[i].t.name] = body->getArgument(i);
@@ -793,6 +910,7 @@ OwningOpRef<ModuleOp> Importer::run(bool train) {
   TrainingConfig config;
   if (failed(parseTraining(*spec.training, config)))
     return nullptr;
+  dropoutSeed = config.seed;
   SmallVector<Attribute> metricNames;
   auto lossAndMetrics = [&](SmallVectorImpl<Value> &results) -> LogicalResult {
         Value loss = values.lookup(config.loss);
@@ -814,6 +932,9 @@ OwningOpRef<ModuleOp> Importer::run(bool train) {
                                                           scores, labels));
           metricNames.push_back(builder.getStringAttr(m.name));
         }
+        // The new running statistics (train step only), after the metrics.
+        for (const StateUpdate &u : stateUpdates)
+          results.push_back(u.value);
         return success();
       };
   // The evaluation step: the same graph, loss and metrics, no update.
@@ -840,6 +961,14 @@ OwningOpRef<ModuleOp> Importer::run(bool train) {
   fn->setAttr("dlc.num_params", builder.getI64IntegerAttr(spec.params.size()));
   fn->setAttr("dlc.metric_names", builder.getArrayAttr(metricNames));
   fn->setAttr("dlc.optimizer", config.optimizer);
+  // Which parameters the results after the loss and metrics update
+  // (dlc-insert-optimizer makes them in-place results); absent without any.
+  if (!stateUpdates.empty()) {
+    SmallVector<int64_t> indices;
+    for (const StateUpdate &u : stateUpdates)
+      indices.push_back(u.param);
+    fn->setAttr("dlc.state_updates", builder.getDenseI64ArrayAttr(indices));
+  }
   return module;
 }
 

@@ -139,3 +139,47 @@ func.func @bad_clip(%w: tensor<3xf32>, %g: tensor<3xf32>) -> (tensor<f32>, tenso
   %l = dlc.MeanSquaredError %w, %w : (tensor<3xf32>, tensor<3xf32>) -> tensor<f32>
   return %l, %g : tensor<f32>, tensor<3xf32>
 }
+
+// -----
+
+// New values of non-trainable parameters (dlc.state_updates, here the
+// running statistic %r), returned after the loss, move among the in-place
+// results right after the optimizer state and step; the TrainingStep
+// placeholder becomes the step argument.
+// CHECK-LABEL: func.func @state_updates
+// CHECK-SAME: (%[[W:arg[0-9]+]]: tensor<3xf32>, %[[R:arg[0-9]+]]: tensor<3xf32>,
+// CHECK-SAME: %[[STEP:arg[0-9]+]]: tensor<i64> {bufferization.writable = true},
+// CHECK-SAME: %[[X:arg[0-9]+]]: tensor<3xf32>, %[[G:arg[0-9]+]]: tensor<3xf32>)
+// CHECK-SAME: -> (tensor<3xf32>, tensor<i64>, tensor<3xf32>, tensor<f32>)
+// CHECK-SAME: dlc.num_in_place_results = 3 : i64
+// CHECK-NOT: dlc.TrainingStep
+// CHECK: dlc.DropoutMask %[[STEP]]
+// CHECK: %[[NEW:.*]] = dlc.MovingAverage %[[R]], %[[X]]
+// CHECK: %[[U:.*]] = dlc.SGDUpdate %[[W]], %[[G]]
+// CHECK: %[[NEXT:.*]] = dlc.StepIncrement %[[STEP]]
+// CHECK: return %[[U]], %[[NEXT]], %[[NEW]], %{{.*}} : tensor<3xf32>, tensor<i64>, tensor<3xf32>, tensor<f32>
+func.func @state_updates(%w: tensor<3xf32>, %r: tensor<3xf32>, %x: tensor<3xf32>, %g: tensor<3xf32>)
+    -> (tensor<f32>, tensor<3xf32>, tensor<3xf32>)
+    attributes {dlc.train_step, dlc.trainable = [true, false, false, false], dlc.num_params = 2 : i64,
+                dlc.param_names = ["w", "r"], dlc.state_updates = array<i64: 1>,
+                dlc.optimizer = {kind = "sgd", learning_rate = 0.1 : f64}} {
+  %step = dlc.TrainingStep : tensor<i64>
+  %m = dlc.DropoutMask %step : (tensor<i64>) -> tensor<3xf32>
+  %d = dlc.Mul %w, %m : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+  %l = dlc.MeanSquaredError %d, %x : (tensor<3xf32>, tensor<3xf32>) -> tensor<f32>
+  %new = dlc.MovingAverage %r, %x : tensor<3xf32>
+  return %l, %new, %g : tensor<f32>, tensor<3xf32>, tensor<3xf32>
+}
+
+// -----
+
+// A state update may only replace a non-trainable parameter (the optimizer
+// updates the trainable ones).
+// expected-error @+1 {{state update of argument 0 must be a non-trainable parameter of type 'tensor<3xf32>'}}
+func.func @state_update_trainable(%w: tensor<3xf32>, %g: tensor<3xf32>) -> (tensor<f32>, tensor<3xf32>, tensor<3xf32>)
+    attributes {dlc.train_step, dlc.trainable = [true, false], dlc.num_params = 1 : i64,
+                dlc.param_names = ["w"], dlc.state_updates = array<i64: 0>,
+                dlc.optimizer = {kind = "sgd", learning_rate = 0.1 : f64}} {
+  %l = dlc.MeanSquaredError %w, %w : (tensor<3xf32>, tensor<3xf32>) -> tensor<f32>
+  return %l, %w, %g : tensor<f32>, tensor<3xf32>, tensor<3xf32>
+}

@@ -59,9 +59,31 @@ LogicalResult insertOptimizer(func::FuncOp func) {
   Block &body = func.getBody().front();
   auto ret = cast<func::ReturnOp>(body.getTerminator());
   unsigned numGrads = trainable.size();
-  unsigned numOutputs = ret.getNumOperands() - numGrads; // loss, metrics
-  SmallVector<Value> outputs(ret.getOperands().take_front(numOutputs));
+  unsigned numOutputs = ret.getNumOperands() - numGrads; // loss, metrics, state updates
   SmallVector<Value> grads(ret.getOperands().drop_front(numOutputs));
+
+  // New values of non-trainable parameters (BatchNormalization's running
+  // statistics), the last of the outputs: `dlc.state_updates` names the
+  // parameter each one replaces.
+  SmallVector<int64_t> updatedParamIndices;
+  if (auto list = func->getAttrOfType<DenseI64ArrayAttr>(kStateUpdatesAttr))
+    updatedParamIndices.assign(list.asArrayRef().begin(), list.asArrayRef().end());
+  if (updatedParamIndices.size() + 1 > numOutputs)
+    return func.emitOpError("returns ")
+           << numOutputs << " values before the gradients, too few for the loss and "
+           << updatedParamIndices.size() << " state updates";
+  unsigned numLossAndMetrics = numOutputs - updatedParamIndices.size();
+  SmallVector<Value> outputs(ret.getOperands().take_front(numLossAndMetrics));
+  SmallVector<Value> paramUpdates(
+      ret.getOperands().slice(numLossAndMetrics, updatedParamIndices.size()));
+  for (auto [index, value] : llvm::zip(updatedParamIndices, paramUpdates)) {
+    if (index < 0 || index >= static_cast<int64_t>(numParams) ||
+        cast<BoolAttr>(trainableAttr[index]).getValue() ||
+        value.getType() != body.getArgument(index).getType())
+      return func.emitOpError("state update of argument ")
+             << index << " must be a non-trainable parameter of type "
+             << value.getType();
+  }
 
   // State arguments, inserted after the parameters.
   double momentum = getF64(opt, "momentum", 0.0);
@@ -102,6 +124,12 @@ LogicalResult insertOptimizer(func::FuncOp func) {
     return failure();
   Value step = body.getArgument(insertAt);
   stateNames.push_back(b.getStringAttr("optimizer.step"));
+  // The importer's placeholders for the counter (dropout masks) read it.
+  for (Operation &op : llvm::make_early_inc_range(body.without_terminator()))
+    if (auto placeholder = dyn_cast<TrainingStepOp>(op)) {
+      placeholder.getResult().replaceAllUsesWith(step);
+      placeholder.erase();
+    }
 
   // The updates, after the whole backward graph.
   b.setInsertionPoint(ret);
@@ -186,6 +214,7 @@ LogicalResult insertOptimizer(func::FuncOp func) {
 
   SmallVector<Value> results(updatedParams);
   results.append(updatedStates);
+  results.append(paramUpdates);
   results.append(outputs);
   func::ReturnOp::create(b, ret.getLoc(), results);
   ret.erase();
@@ -195,7 +224,8 @@ LogicalResult insertOptimizer(func::FuncOp func) {
   // The leading results bufferization must write in place (parameters and
   // state); dlc-drop-in-place-results drops exactly these.
   func->setAttr("dlc.num_in_place_results",
-                b.getI64IntegerAttr(updatedParams.size() + updatedStates.size()));
+                b.getI64IntegerAttr(updatedParams.size() + updatedStates.size() +
+                                    paramUpdates.size()));
   return success();
 }
 

@@ -14,6 +14,9 @@ inline constexpr llvm::StringLiteral kTrainableAttr = "dlc.trainable";
 inline constexpr llvm::StringLiteral kOptimizerAttr = "dlc.optimizer";
 inline constexpr llvm::StringLiteral kStateNamesAttr = "dlc.state_names";
 inline constexpr llvm::StringLiteral kNumParamsAttr = "dlc.num_params";
+/// Parameter indices of the new values a training step returns after its
+/// loss and metrics (BatchNormalization's running statistics).
+inline constexpr llvm::StringLiteral kStateUpdatesAttr = "dlc.state_updates";
 
 #define GEN_PASS_DECL
 #include "dlc/Transforms/Passes.h.inc"

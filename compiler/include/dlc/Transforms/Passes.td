@@ -24,8 +24,9 @@ def Autodiff : Pass<"dlc-autodiff", "ModuleOp"> {
   let summary = "Reverse-mode differentiation of a training-step function";
   let description = [{
     For each function marked `dlc.train_step`, whose first result is the
-    scalar loss, appends the backward graph and returns, after the original
-    results, d(loss)/d(p) for every trainable parameter p (the arguments
+    scalar loss (later results, the metrics and state updates, are passed
+    through undifferentiated), appends the backward graph and returns, after
+    the original results, d(loss)/d(p) for every trainable parameter p (the arguments
     listed by `dlc.trainable`, in order). The pass knows no op: it walks the
     ops backwards and asks each one for its VJP (VJPOpInterface), summing
     the contributions of a value used several times. Only ops on a path from
@@ -69,7 +70,12 @@ def InsertOptimizer : Pass<"dlc-insert-optimizer", "ModuleOp"> {
       gradient is multiplied by it (dlc.Mul with the scalar);
     - updates each trainable parameter and its state (dlc.SGDUpdate,
       dlc.AdamUpdate, dlc.RMSPropUpdate) and increments the step;
-    - returns the updated parameters and state first, then the loss and the
+    - replaces every `dlc.TrainingStep` placeholder (the importer's, for the
+      dropout masks) by the `optimizer.step` argument;
+    - returns the updated parameters and state first, then the new values of
+      non-trainable parameters that the step returned after its loss and
+      metrics (`dlc.state_updates`: their parameter indices, e.g.
+      BatchNormalization's running statistics), then the loss and the
       metrics; the gradients are no longer returned.
     Bufferization then writes every update in place into the argument's
     buffer (the function's arguments for parameters and state are marked
