@@ -36,7 +36,11 @@ Tools: those of train_ops.py ($DLC_OPT, $MLIR_TRANSLATE, $CC).
 FAMILY: gemm | matmul | binary | activations | softmax | shape | losses |
         binary_losses | unused | composite | math | tensor | conv |
         maxpool | global_pool | averagepool | conv_transpose | layernorm |
-        attention
+        attention | batchnorm
+
+Composite ops (BatchNormalization, Dropout, LayerNormalization, Attention)
+are differentiated through their dlc-decompose rewrite, which runs first (a
+no-op elsewhere).
 """
 
 import ctypes
@@ -895,6 +899,46 @@ def attention():
             ", ".join(ops), " {%s}" % ", ".join(attrs) if attrs else "", fty(ins, out)), out)
         c.loss = c.wsum(y)
         cases.append(c)
+def batchnorm():
+    """BatchNormalization through its decomposition (dlc-decompose): training
+    mode (batch statistics; dX through the mean and the variance, dscale,
+    dB) on [N, C, H, W], [N, C] and [N, C, L]; inference mode (running
+    statistics, every operand); Dropout's Mul by the mask at a fixed step."""
+    cases = []
+    for k, (name, xs, training) in enumerate([
+            ("train_nchw", (3, 2, 3, 2), True), ("train_nc", (5, 3), True),
+            ("train_ncl", (2, 3, 4), True), ("infer_nchw", (2, 3, 2, 2), False)]):
+        c = Case("batchnorm_" + name, 1500 + k)
+        ch = xs[1]
+        x = c.randn("x", xs, scale=2.0)
+        scale, b = c.randn("scale", (ch,)), c.randn("b", (ch,))
+        mean = c.randn("mean", (ch,), trainable=not training)
+        var = c.arg("var", c.rng.uniform(0.5, 2.0, ch), trainable=not training)
+        operands = [x, scale, b, mean, var]
+        types = ", ".join(ty(s, F64) for s in [xs] + [(ch,)] * 4)
+        v = "%%v%d" % c.counter
+        c.counter += 1
+        if training:
+            c.lines.append("    %s:3 = dlc.BatchNormalization %s {epsilon = 1.0e-3 : f64, "
+                           "training = true} : (%s) -> (%s, %s, %s)" %
+                           (v, ", ".join(operands), types, ty(xs, F64), ty((ch,), F64),
+                            ty((ch,), F64)))
+            y = v + "#0"
+        else:
+            c.lines.append("    %s = dlc.BatchNormalization %s {epsilon = 1.0e-3 : f64} "
+                           ": (%s) -> %s" % (v, ", ".join(operands), types, ty(xs, F64)))
+            y = v
+        c.shapes[y] = xs
+        c.loss = c.wsum(y)
+        cases.append(c)
+    # Dropout in training form at a fixed step: dX = dY * mask.
+    c = Case("dropout_train", 1600)
+    x = c.randn("x", (4, 6))
+    c.lines.append("    %step = dlc.Constant dense<5> : tensor<i64>")
+    y = c.op("dlc.Dropout %s step %%step {ratio = 0.4 : f64, seed = 3 : i64, salt = 9 : i64}"
+             " : (%s, tensor<i64>) -> %s" % (x, ty((4, 6), F64), ty((4, 6), F64)), (4, 6))
+    c.loss = c.wsum(y)
+    cases.append(c)
     return cases
 
 
@@ -904,7 +948,7 @@ FAMILIES = {"gemm": gemm, "matmul": matmul, "binary": binary,
             "composite": composite, "math": math, "tensor": tensor, "conv": conv,
             "maxpool": maxpool, "global_pool": global_pool, "averagepool": averagepool,
             "conv_transpose": conv_transpose, "layernorm": layernorm,
-            "attention": attention}
+            "attention": attention, "batchnorm": batchnorm}
 
 
 def main():

@@ -1162,6 +1162,63 @@ add_attention("attention_odd_sizes", 1, 1, 17, 13, 11, dv=5)
 add_attention("attention_f64", 2, 2, 4, 6, 3, dv=5, mask=[1, 2, 4, 6], scale=0.9, dt=F64)
 add_attention("attention_f64_causal", 1, 3, 5, 5, 4, is_causal=1, dt=F64)
 add_attention("attention_f64_mask_neg_inf", 1, 2, 4, 5, 3, mask=[4, 5], dt=F64, masked=-np.inf)
+# ------------------------------------------- BatchNormalization, Dropout
+
+def ref_batchnorm(x, scale, b, mean, var, eps=1e-5):
+    """ONNX BatchNormalization in inference mode (running statistics), and the
+    float64 magnitude of its terms (for the rounding bound)."""
+    shape = [-1] + [1] * (x.ndim - 2)
+    k = T.f64(scale) / np.sqrt(T.f64(var) + eps)
+    d = T.f64(x) - T.f64(mean).reshape(shape)
+    y = d * k.reshape(shape) + T.f64(b).reshape(shape)
+    mag = np.abs(d) * np.abs(k).reshape(shape) + np.abs(T.f64(b)).reshape(shape)
+    return y, mag
+
+
+def add_batchnorm(name, xs, dt=F32, as_params=False, **attrs):
+    @case("batchnorm", name)
+    def build(rng, cname):
+        c = xs[1]
+        x = rnd(rng, xs, dt, scale=3.0) + dt(1.5)
+        scale, b, mean = rnd(rng, [c], dt), rnd(rng, [c], dt), rnd(rng, [c], dt)
+        var = (rng.uniform(0.1, 4.0, c)).astype(dt)
+        names = ["x", "scale", "b", "mean", "var"]
+        values = dict(zip(names, [x, scale, b, mean, var]))
+        if as_params:
+            # The model's own parameters: scale and B trainable, the running
+            # statistics not (they come from the weights file).
+            m = T.single_op_model(cname, "BatchNormalization", [("x", x)], attrs=attrs or None,
+                                  op_inputs=names)
+            m["parameters"] = [{"name": n, "dtype": T.dtype_name(dt), "shape": [c],
+                                "trainable": n in ("scale", "b")} for n in names[1:]]
+            feed, weights = {"x": x}, {n: values[n] for n in names[1:]}
+        else:
+            m = T.single_op_model(cname, "BatchNormalization",
+                                  [(n, values[n]) for n in names], attrs=attrs or None)
+            feed, weights = values, None
+        ref, mag = ref_batchnorm(x, scale, b, mean, var, attrs.get("epsilon", 1e-5))
+        atol = 8 * T.UNIT_ROUNDOFF[np.dtype(dt)] * mag
+        return Case(m, feed, {"y": (ref, dt, atol)}, weights=weights)
+
+
+add_batchnorm("batchnorm_nchw", [2, 3, 4, 5])
+add_batchnorm("batchnorm_2d_eps", [6, 4], epsilon=1e-3)
+add_batchnorm("batchnorm_3d_f64", [2, 3, 7], dt=F64, momentum=0.5)
+add_batchnorm("batchnorm_params", [4, 5, 3, 3], as_params=True, epsilon=1e-4)
+
+
+def add_dropout_infer(name, xs, dt=F32, **attrs):
+    """Inference (`dlc run`) ignores Dropout: the output is the input, exactly."""
+    @case("dropout", name)
+    def build(rng, cname):
+        x = rnd(rng, xs, dt)
+        m = T.single_op_model(cname, "Dropout", [("x", x)], attrs=attrs or None)
+        return Case(m, {"x": x}, {"y": (T.f64(x), dt, 0.0)})
+
+
+add_dropout_infer("dropout_infer_default", [4, 10])
+add_dropout_infer("dropout_infer_ratio", [2, 3, 5, 5], ratio=0.9)
+add_dropout_infer("dropout_infer_f64", [7], dt=F64, ratio=0.25)
 
 
 def run_case(cname, build, workdir):
