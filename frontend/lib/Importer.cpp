@@ -308,6 +308,8 @@ private:
   struct StateUpdate {
     unsigned param;
     Value value;
+    Operation *op;    // the BatchNormalization that reads and updates it
+    unsigned operand; // where op reads it
   };
   SmallVector<StateUpdate> stateUpdates;
   /// The dlc.TrainingStep placeholder of this entry, made on first use.
@@ -372,8 +374,9 @@ LogicalResult Importer::recordStateUpdates(const NodeDecl &node, const OpRule &r
     if (llvm::any_of(stateUpdates, [&](const StateUpdate &u) { return u.param == index; }))
       return emitError(nodeLoc(node, node.inputPos[i]))
              << "running statistic '" << node.inputs[i]
-             << "' is already updated by another BatchNormalization node";
-    stateUpdates.push_back({index, op->getResult(i - 2)});
+             << "' is updated twice; each BatchNormalization needs its own mean "
+                "and var parameters";
+    stateUpdates.push_back({index, op->getResult(i - 2), op, i});
   }
   return success();
 }
@@ -951,6 +954,17 @@ OwningOpRef<ModuleOp> Importer::run(bool train) {
     return nullptr;
   func::FuncOp fn = *step;
   trainingStep = false;
+  // The train step overwrites a running statistic where its BatchNormalization
+  // reads it; another reader would see the buffer change under it.
+  for (const StateUpdate &u : stateUpdates)
+    for (OpOperand &use : fn.getArgument(u.param).getUses())
+      if (use.getOwner() != u.op || use.getOperandNumber() != u.operand) {
+        emitError(use.getOwner()->getLoc())
+            << "reads '" << spec.params[u.param].t.name
+            << "', a running statistic that the train step updates in place; only its "
+               "BatchNormalization may read it, as its mean or var";
+        return nullptr;
+      }
   SmallVector<Attribute> trainable;
   for (const ParamDecl &p : spec.params)
     trainable.push_back(builder.getBoolAttr(p.trainable));
