@@ -899,6 +899,9 @@ def attention():
             ", ".join(ops), " {%s}" % ", ".join(attrs) if attrs else "", fty(ins, out)), out)
         c.loss = c.wsum(y)
         cases.append(c)
+    return cases
+
+
 def batchnorm():
     """BatchNormalization through its decomposition (dlc-decompose): training
     mode (batch statistics; dX through the mean and the variance, dscale,
@@ -932,7 +935,7 @@ def batchnorm():
         c.loss = c.wsum(y)
         cases.append(c)
     # Dropout in training form at a fixed step: dX = dY * mask.
-    c = Case("dropout_train", 1600)
+    c = Case("dropout_train", 1550)
     x = c.randn("x", (4, 6))
     c.lines.append("    %step = dlc.Constant dense<5> : tensor<i64>")
     y = c.op("dlc.Dropout %s step %%step {ratio = 0.4 : f64, seed = 3 : i64, salt = 9 : i64}"
