@@ -235,7 +235,10 @@ struct SliceGradLowering : OpConversionPattern<SliceGradOp> {
           Value zero = indexConst(b, l, 0);
           for (int64_t d = 0; d < rank; ++d) {
             Value j = linalg::IndexOp::create(b, l, d);
-            if (start[d] == 0 && step[d] == 1) {
+            // A dimension the slice takes whole reads dY directly; one it
+            // takes a prefix of (start 0, step 1, count < size) still needs
+            // the bound check, or rows past the prefix read outside dY.
+            if (start[d] == 0 && step[d] == 1 && count[d] == type.getDimSize(d)) {
               idx.push_back(j);
               continue;
             }
