@@ -36,11 +36,11 @@ Tools: those of train_ops.py ($DLC_OPT, $MLIR_TRANSLATE, $CC).
 FAMILY: gemm | matmul | binary | activations | softmax | shape | losses |
         binary_losses | unused | composite | math | tensor | conv |
         maxpool | global_pool | averagepool | conv_transpose | layernorm |
-        attention | batchnorm
+        attention | batchnorm | recurrent
 
-Composite ops (BatchNormalization, Dropout, LayerNormalization, Attention)
-are differentiated through their dlc-decompose rewrite, which runs first (a
-no-op elsewhere).
+Composite ops (BatchNormalization, Dropout, LayerNormalization, Attention,
+RNN, GRU, LSTM) are differentiated through their dlc-decompose rewrite,
+which runs first (a no-op elsewhere).
 """
 
 import ctypes
@@ -836,6 +836,71 @@ def tensor():
         out = ind.shape + dshape[1:]
         c.loss = c.wsum(c.op("dlc.Gather %s, %s : (%s, %s) -> %s" %
                              (d, i, ty(dshape, F64), ty(ind.shape, idt), ty(out, F64)), out))
+
+    # Slices that take a prefix (start 0, step 1, fewer than all) of a
+    # dimension, beside one taking the rest: SliceGrad must write zeros past
+    # the prefix (an unrolled RNN slices its input projection this way).
+    c = new("slice_prefix_and_rest")
+    x = c.randn("x", (4, 3))
+    parts = [c.op("dlc.Slice %s {starts = array<i64: %d>, ends = array<i64: %d>, axes = array<i64: 0>}"
+                  " : %s" % (x, b, e, fty([(4, 3)], (e - b, 3))), (e - b, 3))
+             for b, e in ((0, 1), (1, 4))]
+    c.loss = c.binary("Add", c.wsum(c.unary("Tanh", parts[0])), c.wsum(c.unary("Tanh", parts[1])))
+    return cases
+
+
+def recurrent():
+    """RNN, GRU (both linear_before_reset) and LSTM, decomposed by
+    dlc-decompose: gradients w.r.t. X, W, R, B, initial_h, initial_c and P
+    through the unrolled steps, every direction and both layouts. The loss
+    weighs every output (Y, Y_h and Y_c), so each path back is checked."""
+    cases = []
+    S, N, I, H = 3, 2, 3, 2
+    configs = [  # name, op, G, direction, layout, attrs, optional operands
+        ("rnn_bidirectional", "RNN", 1, "bidirectional", 0, "", ("B", "initial_h")),
+        ("rnn_reverse_layout1_sigmoid", "RNN", 1, "reverse", 1,
+         'activations = ["Sigmoid"]', ("initial_h",)),
+        ("gru_forward_layout1", "GRU", 3, "forward", 1, "", ("B", "initial_h")),
+        ("gru_lbr_bidirectional", "GRU", 3, "bidirectional", 0,
+         "linear_before_reset = 1 : si64", ("B", "initial_h")),
+        ("gru_lbr_reverse_zero_state", "GRU", 3, "reverse", 0,
+         "linear_before_reset = 1 : si64", ("B",)),
+        ("lstm_bidirectional_peepholes", "LSTM", 4, "bidirectional", 0, "",
+         ("B", "initial_h", "initial_c", "P")),
+        ("lstm_forward_layout1", "LSTM", 4, "forward", 1, "", ("B", "initial_c")),
+        ("lstm_reverse_bare", "LSTM", 4, "reverse", 0, "", ()),
+    ]
+    for k, (name, op, G, direction, layout, extra, opt) in enumerate(configs):
+        c = Case(name, 1500 + k)
+        D = 2 if direction == "bidirectional" else 1
+        state = (N, D, H) if layout else (D, N, H)
+        operands = [c.randn("x", (N, S, I) if layout else (S, N, I)),
+                    c.randn("wt", (D, G * H, I), scale=0.7),
+                    c.randn("rt", (D, G * H, H), scale=0.7)]
+        shapes = [c.shapes[v] for v in operands]
+        text = "%s, %s, %s" % tuple(operands)
+        for o, shape in (("B", (D, 2 * G * H)), ("initial_h", state),
+                         ("initial_c", state), ("P", (D, 3 * H))):
+            if o in opt:
+                v = c.randn(o.lower(), shape, scale=0.5)
+                text += " %s(%s)" % (o, v)
+                shapes.append(shape)
+        attrs = ["hidden_size = %d : si64" % H, 'direction = "%s"' % direction,
+                 "layout = %d : si64" % layout] + ([extra] if extra else [])
+        # Y, then Y_h (and Y_c), shaped like the states.
+        outs = [(N, S, D, H) if layout else (S, D, N, H)] + [state] * (2 if op == "LSTM" else 1)
+        v = "%%v%d" % c.counter
+        c.counter += 1
+        c.lines.append("    %s:%d = dlc.%s %s {%s} : (%s) -> (%s)" % (
+            v, len(outs), op, text, ", ".join(attrs), ", ".join(ty(sh, F64) for sh in shapes),
+            ", ".join(ty(sh, F64) for sh in outs)))
+        loss = None
+        for i, sh in enumerate(outs):
+            c.shapes["%s#%d" % (v, i)] = sh
+            part = c.wsum("%s#%d" % (v, i))
+            loss = part if loss is None else c.binary("Add", loss, part)
+        c.loss = loss
+        cases.append(c)
     return cases
 
 
@@ -951,7 +1016,7 @@ FAMILIES = {"gemm": gemm, "matmul": matmul, "binary": binary,
             "composite": composite, "math": math, "tensor": tensor, "conv": conv,
             "maxpool": maxpool, "global_pool": global_pool, "averagepool": averagepool,
             "conv_transpose": conv_transpose, "layernorm": layernorm,
-            "attention": attention, "batchnorm": batchnorm}
+            "attention": attention, "batchnorm": batchnorm, "recurrent": recurrent}
 
 
 def main():
