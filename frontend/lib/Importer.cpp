@@ -33,6 +33,7 @@ enum class AttrKind {
   Bool01,  // integer 0 or 1 -> BoolAttr
   Ints,    // array of integers -> DenseI64ArrayAttr
   Floats,  // array of numbers -> DenseF64ArrayAttr
+  Strings, // array of strings -> ArrayAttr of StringAttr
   String,  // string -> StringAttr
   ZeroOnly // integer that must be 0 (an ONNX feature dlc does not support yet)
 };
@@ -50,7 +51,8 @@ enum class Operands {
   Float,
   Any,
   ScoresLabels, // float, then integer
-  DataIndices   // any, then integer
+  DataIndices,  // any, then integer
+  Recurrent     // float, except input 4 (sequence_lens): integer
 };
 
 /// How an op's train-step form differs from its inference form.
@@ -74,6 +76,11 @@ struct OpRule {
   /// node sets no `num_outputs`, the importer sets it to the output count.
   unsigned maxOutputs = 1;
   Training training = Training::None;
+  /// Ops whose optional inputs may be omitted anywhere (RNN, GRU, LSTM): each
+  /// input slot is an optional operand group (AttrSizedOperandSegments), and
+  /// the op always has maxOutputs results, of which the node names the first
+  /// few; an output named "" is unused.
+  bool optionalSlots = false;
 };
 
 const std::vector<OpRule> &opTable() {
@@ -220,7 +227,29 @@ const std::vector<OpRule> &opTable() {
         {"stash_type", AttrKind::Int}}},
 
       // Recurrent (RNN, GRU, LSTM).
-
+      {"RNN", "dlc.RNN", 3, 6,
+       {{"hidden_size", AttrKind::Int, /*required=*/true},
+        {"direction", AttrKind::String, false, {"forward", "reverse", "bidirectional"}},
+        {"layout", AttrKind::Int},
+        {"activations", AttrKind::Strings},
+        {"clip", AttrKind::Float}},
+       Operands::Recurrent, /*maxOutputs=*/2, Training::None, /*optionalSlots=*/true},
+      {"GRU", "dlc.GRU", 3, 6,
+       {{"hidden_size", AttrKind::Int, /*required=*/true},
+        {"direction", AttrKind::String, false, {"forward", "reverse", "bidirectional"}},
+        {"layout", AttrKind::Int},
+        {"activations", AttrKind::Strings},
+        {"clip", AttrKind::Float},
+        {"linear_before_reset", AttrKind::Int}},
+       Operands::Recurrent, /*maxOutputs=*/2, Training::None, /*optionalSlots=*/true},
+      {"LSTM", "dlc.LSTM", 3, 8,
+       {{"hidden_size", AttrKind::Int, /*required=*/true},
+        {"direction", AttrKind::String, false, {"forward", "reverse", "bidirectional"}},
+        {"layout", AttrKind::Int},
+        {"activations", AttrKind::Strings},
+        {"clip", AttrKind::Float},
+        {"input_forget", AttrKind::ZeroOnly}},
+       Operands::Recurrent, /*maxOutputs=*/3, Training::None, /*optionalSlots=*/true},
 
       // Attention.
       // Q, K, V and an optional additive mask (model-format.md, attention).
@@ -476,6 +505,20 @@ LogicalResult Importer::convertAttrs(const NodeDecl &node, const OpRule &rule,
       out.append(m.key, builder.getDenseF64ArrayAttr(floats));
       break;
     }
+    case AttrKind::Strings: {
+      if (!v.isArray())
+        return typeError("a list of strings");
+      SmallVector<Attribute> strings;
+      for (const JValue &e : v.elements()) {
+        if (!e.isString())
+          return emitError(nodeLoc(node, e.pos()))
+                 << "attribute '" << m.key << "' must be a list of strings, "
+                 << "not contain " << e.kindName();
+        strings.push_back(builder.getStringAttr(e.getString()));
+      }
+      out.append(m.key, builder.getArrayAttr(strings));
+      break;
+    }
     case AttrKind::String:
       if (!v.isString())
         return typeError("a string");
@@ -548,21 +591,30 @@ LogicalResult Importer::importNode(const NodeDecl &node) {
     return emitError(nodeLoc(node, node.pos))
            << "has 1 to " << rule->maxOutputs << " outputs, got " << node.outputs.size();
   for (const std::string &name : node.outputs)
-    if (name.empty())
+    if (name.empty() && !rule->optionalSlots)
       return emitError(nodeLoc(node, node.pos)) << "outputs cannot be omitted";
 
   SmallVector<Value> operands;
+  SmallVector<int32_t> segmentSizes; // optionalSlots: one entry per input slot
   for (size_t i = 0; i < numInputs; ++i) {
-    if (node.inputs[i].empty())
+    if (node.inputs[i].empty()) {
+      if (rule->optionalSlots && i >= rule->minInputs) {
+        segmentSizes.push_back(0);
+        continue;
+      }
       return emitError(nodeLoc(node, node.inputPos[i]))
              << "input " << i << " cannot be omitted";
+    }
+    segmentSizes.push_back(1);
     Value operand = values.lookup(node.inputs[i]);
     Type element = cast<ShapedType>(operand.getType()).getElementType();
-    bool wantsInteger = (rule->operands == Operands::ScoresLabels ||
-                         rule->operands == Operands::DataIndices) &&
-                        i == 1;
+    bool wantsInteger = ((rule->operands == Operands::ScoresLabels ||
+                          rule->operands == Operands::DataIndices) &&
+                         i == 1) ||
+                        (rule->operands == Operands::Recurrent && i == 4);
     bool wantsFloat = rule->operands == Operands::Float ||
-                      (rule->operands == Operands::ScoresLabels && i == 0);
+                      (rule->operands == Operands::ScoresLabels && i == 0) ||
+                      (rule->operands == Operands::Recurrent && i != 4);
     if (wantsFloat && !element.isF32() && !element.isF64())
       return emitError(nodeLoc(node, node.inputPos[i]))
              << "input '" << node.inputs[i] << "' has element type " << element
@@ -571,7 +623,9 @@ LogicalResult Importer::importNode(const NodeDecl &node) {
       return emitError(nodeLoc(node, node.inputPos[i]))
              << "input '" << node.inputs[i] << "' has element type " << element
              << "; " << node.op << " takes i64 or i32 "
-             << (rule->operands == Operands::DataIndices ? "indices" : "labels");
+             << (rule->operands == Operands::DataIndices ? "indices"
+                 : rule->operands == Operands::Recurrent ? "sequence_lens"
+                                                         : "labels");
     operands.push_back(operand);
   }
 
@@ -585,13 +639,18 @@ LogicalResult Importer::importNode(const NodeDecl &node) {
   Location loc = nodeLoc(node, node.pos);
   OperationState state(loc, rule->dialectName);
   state.addOperands(operands);
-  if (rule->maxOutputs > 1 && !attrs.get("num_outputs"))
+  if (rule->optionalSlots) {
+    segmentSizes.resize(rule->maxInputs, 0);
+    attrs.set("operandSegmentSizes", builder.getDenseI32ArrayAttr(segmentSizes));
+  } else if (rule->maxOutputs > 1 && !attrs.get("num_outputs"))
     attrs.set("num_outputs",
               builder.getIntegerAttr(builder.getIntegerType(64, /*isSigned=*/true),
                                      static_cast<int64_t>(node.outputs.size())));
   state.addAttributes(attrs);
   // Placeholder result types; the op's shape rule supplies the real ones.
-  for (size_t i = 0; i < node.outputs.size() + extraResults; ++i)
+  size_t numResults =
+      (rule->optionalSlots ? rule->maxOutputs : node.outputs.size()) + extraResults;
+  for (size_t i = 0; i < numResults; ++i)
     state.addTypes(UnrankedTensorType::get(builder.getF32Type()));
   Operation *op = builder.create(state);
 
@@ -602,9 +661,9 @@ LogicalResult Importer::importNode(const NodeDecl &node) {
                                     op->getPropertiesStorage(), op->getRegions(),
                                     resultTypes)))
     return failure();
-  if (resultTypes.size() != node.outputs.size() + extraResults)
+  if (resultTypes.size() != numResults)
     return emitError(loc) << "has " << resultTypes.size() << " results but "
-                          << node.outputs.size() << " outputs";
+                          << numResults << " outputs";
   for (auto [result, type] : llvm::zip(op->getResults(), resultTypes))
     result.setType(type);
   if (failed(verify(op, /*verifyRecursively=*/false)))
@@ -612,7 +671,8 @@ LogicalResult Importer::importNode(const NodeDecl &node) {
   if (failed(recordStateUpdates(node, *rule, op)))
     return failure();
   for (auto [name, result] : llvm::zip(node.outputs, op->getResults()))
-    values[name] = result;
+    if (!name.empty())
+      values[name] = result;
   return success();
 }
 

@@ -726,8 +726,8 @@ bool Validator::checkNodes(const JValue &root) {
       std::string what = "outputs[" + std::to_string(k) + "]";
       if (!expect(v, v.isString(), prefix, what, "a string"))
         return false;
-      if (v.getString().empty())
-        return error(v.pos(), prefix + what + " must not be empty");
+      // "" is an omitted optional output; the importer accepts it only for
+      // ops that have those (RNN, GRU, LSTM).
       n.outputs.push_back(v.getString());
       n.outputPos.push_back(v.pos());
     }
@@ -789,7 +789,8 @@ bool Validator::checkReferences() {
                     {ValueDef::Kind::Param, i, 0, spec_.params[i].t.namePos}});
   for (size_t i = 0; i < spec_.nodes.size(); ++i)
     for (size_t k = 0; k < spec_.nodes[i].outputs.size(); ++k)
-      defs.push_back(
+      if (!spec_.nodes[i].outputs[k].empty())
+        defs.push_back(
           {spec_.nodes[i].outputs[k],
            {ValueDef::Kind::NodeOutput, i, k, spec_.nodes[i].outputPos[k]}});
   std::stable_sort(defs.begin(), defs.end(), [](const Def &a, const Def &b) {
