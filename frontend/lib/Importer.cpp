@@ -83,6 +83,18 @@ struct OpRule {
   bool optionalSlots = false;
 };
 
+/// The attributes RNN, GRU and LSTM share, then `extra`.
+std::vector<AttrRule> recurrentAttrs(std::vector<AttrRule> extra) {
+  std::vector<AttrRule> attrs{
+      {"hidden_size", AttrKind::Int, /*required=*/true},
+      {"direction", AttrKind::String, false, {"forward", "reverse", "bidirectional"}},
+      {"layout", AttrKind::Int},
+      {"activations", AttrKind::Strings},
+      {"clip", AttrKind::Float}};
+  attrs.insert(attrs.end(), extra.begin(), extra.end());
+  return attrs;
+}
+
 const std::vector<OpRule> &opTable() {
   static const std::vector<OpRule> table = {
       {"Gemm", "dlc.Gemm", 2, 3,
@@ -227,28 +239,11 @@ const std::vector<OpRule> &opTable() {
         {"stash_type", AttrKind::Int}}},
 
       // Recurrent (RNN, GRU, LSTM).
-      {"RNN", "dlc.RNN", 3, 6,
-       {{"hidden_size", AttrKind::Int, /*required=*/true},
-        {"direction", AttrKind::String, false, {"forward", "reverse", "bidirectional"}},
-        {"layout", AttrKind::Int},
-        {"activations", AttrKind::Strings},
-        {"clip", AttrKind::Float}},
+      {"RNN", "dlc.RNN", 3, 6, recurrentAttrs({}), Operands::Recurrent,
+       /*maxOutputs=*/2, Training::None, /*optionalSlots=*/true},
+      {"GRU", "dlc.GRU", 3, 6, recurrentAttrs({{"linear_before_reset", AttrKind::Int}}),
        Operands::Recurrent, /*maxOutputs=*/2, Training::None, /*optionalSlots=*/true},
-      {"GRU", "dlc.GRU", 3, 6,
-       {{"hidden_size", AttrKind::Int, /*required=*/true},
-        {"direction", AttrKind::String, false, {"forward", "reverse", "bidirectional"}},
-        {"layout", AttrKind::Int},
-        {"activations", AttrKind::Strings},
-        {"clip", AttrKind::Float},
-        {"linear_before_reset", AttrKind::Int}},
-       Operands::Recurrent, /*maxOutputs=*/2, Training::None, /*optionalSlots=*/true},
-      {"LSTM", "dlc.LSTM", 3, 8,
-       {{"hidden_size", AttrKind::Int, /*required=*/true},
-        {"direction", AttrKind::String, false, {"forward", "reverse", "bidirectional"}},
-        {"layout", AttrKind::Int},
-        {"activations", AttrKind::Strings},
-        {"clip", AttrKind::Float},
-        {"input_forget", AttrKind::ZeroOnly}},
+      {"LSTM", "dlc.LSTM", 3, 8, recurrentAttrs({{"input_forget", AttrKind::ZeroOnly}}),
        Operands::Recurrent, /*maxOutputs=*/3, Training::None, /*optionalSlots=*/true},
 
       // Attention.

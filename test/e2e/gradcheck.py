@@ -904,6 +904,11 @@ def recurrent():
     return cases
 
 
+def attr_dict(attrs):
+    """` {a, b}` for an op's attribute list, or nothing when it is empty."""
+    return " {%s}" % ", ".join(attrs) if attrs else ""
+
+
 def layernorm():
     """LayerNormalization (decomposed by dlc-decompose): d/dX, d/dScale and
     d/dB over the last axis, several axes, without B, with a Scale that
@@ -927,7 +932,7 @@ def layernorm():
         if eps is not None:
             attrs.append("epsilon = %r : f64" % eps)
         y = c.op("dlc.LayerNormalization %s%s : %s" % (
-            ", ".join(ops), " {%s}" % ", ".join(attrs) if attrs else "", fty(ins, xs)), xs)
+            ", ".join(ops), attr_dict(attrs), fty(ins, xs)), xs)
         c.loss = c.wsum(y)
         cases.append(c)
     return cases
@@ -961,7 +966,7 @@ def attention():
             attrs.append("scale = %r : f64" % scale)
         out = (b, h, sq, dv)
         y = c.op("dlc.Attention %s%s : %s" % (
-            ", ".join(ops), " {%s}" % ", ".join(attrs) if attrs else "", fty(ins, out)), out)
+            ", ".join(ops), attr_dict(attrs), fty(ins, out)), out)
         c.loss = c.wsum(y)
         cases.append(c)
     return cases
