@@ -1,20 +1,22 @@
-// dlc-assign-workspace: allocs of public functions become memref.view at 64-byte aligned offsets of a trailing workspace argument; errors for allocs it cannot place.
+// dlc-assign-workspace: allocs of public functions become memref.view at 64-byte aligned offsets of a trailing workspace argument, buffers whose live ranges do not meet sharing memory; errors for allocs it cannot place.
 // RUN: dlc-opt %s -dlc-assign-workspace -split-input-file -verify-diagnostics | FileCheck %s
 
-// Offsets in program order, each rounded up to 64: 4xf32 (16 B) at 0,
-// 3x5xf64 (120 B) at 64, 1xi1 (1 B) at 192, 2xi8 (2 B) at 256; the total
-// 258 rounds up to 320.
+// Live ranges (top-level op positions): t [0, 6], u [1, 5], v [2, 2] and
+// w [3, 3] (never used). Largest first, each at the lowest 64-byte aligned
+// offset clear of the placed buffers it meets: u (120 B) at 0, t (16 B) at
+// 128, v at 192, and w at 192 too, since v is dead when w is born; 256 in
+// all (without reuse it would be 320).
 // CHECK-LABEL: func.func @f
-// CHECK-SAME: (%[[A:[^:]*]]: memref<4xf32>, %[[OUT:[^:]*]]: memref<4xf32>, %[[WS:[^:]*]]: memref<320xi8>)
-// CHECK-SAME: attributes {dlc.workspace_size = 320 : i64}
+// CHECK-SAME: (%[[A:[^:]*]]: memref<4xf32>, %[[OUT:[^:]*]]: memref<4xf32>, %[[WS:[^:]*]]: memref<256xi8>)
+// CHECK-SAME: attributes {dlc.workspace_size = 256 : i64}
+// CHECK-NEXT: %[[C128:.*]] = arith.constant 128 : index
+// CHECK-NEXT: %[[T:.*]] = memref.view %[[WS]][%[[C128]]][] : memref<256xi8> to memref<4xf32>
 // CHECK-NEXT: %[[C0:.*]] = arith.constant 0 : index
-// CHECK-NEXT: %[[T:.*]] = memref.view %[[WS]][%[[C0]]][] : memref<320xi8> to memref<4xf32>
-// CHECK-NEXT: %[[C64:.*]] = arith.constant 64 : index
-// CHECK-NEXT: %[[U:.*]] = memref.view %[[WS]][%[[C64]]][] : memref<320xi8> to memref<3x5xf64>
+// CHECK-NEXT: %[[U:.*]] = memref.view %[[WS]][%[[C0]]][] : memref<256xi8> to memref<3x5xf64>
 // CHECK-NEXT: %[[C192:.*]] = arith.constant 192 : index
-// CHECK-NEXT: %[[V:.*]] = memref.view %[[WS]][%[[C192]]][] : memref<320xi8> to memref<1xi1>
-// CHECK-NEXT: %[[C256:.*]] = arith.constant 256 : index
-// CHECK-NEXT: %[[W:.*]] = memref.view %[[WS]][%[[C256]]][] : memref<320xi8> to memref<2xi8>
+// CHECK-NEXT: %[[V:.*]] = memref.view %[[WS]][%[[C192]]][] : memref<256xi8> to memref<1xi1>
+// CHECK-NEXT: %[[C192B:.*]] = arith.constant 192 : index
+// CHECK-NEXT: %[[W:.*]] = memref.view %[[WS]][%[[C192B]]][] : memref<256xi8> to memref<2xi8>
 // CHECK-NEXT: arith.constant 0.000000e+00 : f64
 // CHECK-NEXT: memref.copy %[[A]], %[[T]]
 // CHECK-NEXT: linalg.fill ins(%{{.*}} : f64) outs(%[[U]] : memref<3x5xf64>)
@@ -33,6 +35,56 @@ func.func @f(%a: memref<4xf32>, %out: memref<4xf32>) {
   memref.copy %t, %out : memref<4xf32> to memref<4xf32>
   memref.dealloc %t : memref<4xf32>
   memref.dealloc %u : memref<3x5xf64>
+  return
+}
+
+// -----
+
+// A chain a -> t1 -> t2 -> t3 -> out: the op that writes t2 reads t1, so
+// t1 and t2 meet; t3 meets t2 but not t1 (t1's last reader comes before t3
+// is born), so t3 takes t1's memory: 128 bytes for three buffers.
+// CHECK-LABEL: func.func @reuse
+// CHECK-SAME: %[[WS:[^:]*]]: memref<128xi8>) attributes {dlc.workspace_size = 128 : i64}
+// CHECK: %[[C0:.*]] = arith.constant 0 : index
+// CHECK-NEXT: memref.view %[[WS]][%[[C0]]][] : memref<128xi8> to memref<16xf32>
+// CHECK: %[[C64:.*]] = arith.constant 64 : index
+// CHECK-NEXT: memref.view %[[WS]][%[[C64]]][] : memref<128xi8> to memref<16xf32>
+// CHECK: %[[C0B:.*]] = arith.constant 0 : index
+// CHECK-NEXT: memref.view %[[WS]][%[[C0B]]][] : memref<128xi8> to memref<16xf32>
+func.func @reuse(%a: memref<16xf32>, %out: memref<16xf32>) {
+  %t1 = memref.alloc() : memref<16xf32>
+  memref.copy %a, %t1 : memref<16xf32> to memref<16xf32>
+  %t2 = memref.alloc() : memref<16xf32>
+  memref.copy %t1, %t2 : memref<16xf32> to memref<16xf32>
+  %t3 = memref.alloc() : memref<16xf32>
+  memref.copy %t2, %t3 : memref<16xf32> to memref<16xf32>
+  memref.copy %t3, %out : memref<16xf32> to memref<16xf32>
+  return
+}
+
+// -----
+
+// A view of a buffer keeps the buffer alive: %v (a reshape of t1) is read
+// after t2 is written, so t2 must not take t1's memory; t3, written after
+// the view's last use, may.
+// CHECK-LABEL: func.func @alias
+// CHECK-SAME: %[[WS:[^:]*]]: memref<128xi8>) attributes {dlc.workspace_size = 128 : i64}
+// CHECK: %[[O1:.*]] = arith.constant 0 : index
+// CHECK-NEXT: memref.view %[[WS]][%[[O1]]][] : memref<128xi8> to memref<16xf32>
+// CHECK: %[[O2:.*]] = arith.constant 64 : index
+// CHECK-NEXT: memref.view %[[WS]][%[[O2]]][] : memref<128xi8> to memref<16xf32>
+// CHECK: %[[O3:.*]] = arith.constant 0 : index
+// CHECK-NEXT: memref.view %[[WS]][%[[O3]]][] : memref<128xi8> to memref<16xf32>
+func.func @alias(%a: memref<16xf32>, %out: memref<4x4xf32>, %out2: memref<16xf32>) {
+  %t1 = memref.alloc() : memref<16xf32>
+  memref.copy %a, %t1 : memref<16xf32> to memref<16xf32>
+  %v = memref.expand_shape %t1 [[0, 1]] output_shape [4, 4] : memref<16xf32> into memref<4x4xf32>
+  %t2 = memref.alloc() : memref<16xf32>
+  memref.copy %a, %t2 : memref<16xf32> to memref<16xf32>
+  memref.copy %v, %out : memref<4x4xf32> to memref<4x4xf32>
+  %t3 = memref.alloc() : memref<16xf32>
+  memref.copy %t2, %t3 : memref<16xf32> to memref<16xf32>
+  memref.copy %t3, %out2 : memref<16xf32> to memref<16xf32>
   return
 }
 

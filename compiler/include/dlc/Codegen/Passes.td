@@ -12,9 +12,12 @@ def AssignWorkspace : Pass<"dlc-assign-workspace", "ModuleOp"> {
     `memref.view` into a new trailing argument `memref<N x i8>`, the
     workspace, at a 64-byte aligned offset; `N` is recorded on the function as
     `dlc.workspace_size`. Generated code then never calls malloc: the caller
-    (or the runtime) allocates the workspace once. Offsets are assigned in
-    program order without reuse; liveness-based reuse is a later refinement.
-    A dynamically shaped allocation is an error.
+    (or the runtime) allocates the workspace once. Buffers share memory when
+    their live ranges do not meet: a buffer lives from its alloc to the last
+    top-level op that uses it or any memref made from it (views, reshapes,
+    casts; an op inside a loop counts as the whole loop). The largest buffer
+    is placed first, each at the lowest 64-byte aligned offset clear of the
+    placed buffers it meets. A dynamically shaped allocation is an error.
 
     Before:
     ```mlir
