@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 
 import numpy as np
 
@@ -236,7 +237,9 @@ def torch_train(torch, net, x, y):
 def ort_infer(torch, ort, net, x, workdir, threads):
     path = os.path.join(workdir, "net_%d.onnx" % id(net))
     try:
-        torch.onnx.export(net, torch.from_numpy(x), path, input_names=["x"], dynamo=False)
+        with warnings.catch_warnings():  # the TorchScript exporter's deprecation notice
+            warnings.simplefilter("ignore")
+            torch.onnx.export(net, torch.from_numpy(x), path, input_names=["x"], dynamo=False)
     except Exception as e:  # exporter missing or failing: no ORT row
         print("  (ONNX export failed: %s)" % str(e).splitlines()[0], file=sys.stderr)
         return None
@@ -286,7 +289,7 @@ ROWS = []
 
 def row(case, peer, ta, tb):
     da, db = statistics.median(ta), statistics.median(tb)
-    ROWS.append((case, fmt(da), peer, fmt(db), "%.2f" % (db / da),
+    ROWS.append((case, fmt(da), peer, fmt(db), "%.3g" % (db / da),
                  "%s / %s" % (fmt(min(ta)), fmt(max(ta))),
                  "%s / %s" % (fmt(min(tb)), fmt(max(tb)))))
     print("  %-34s dlc %-10s %-18s %-10s ratio %s" % (case, fmt(da), peer, fmt(db), ROWS[-1][4]),
