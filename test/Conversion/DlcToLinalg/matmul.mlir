@@ -1,16 +1,16 @@
 // dlc-convert-to-linalg of Gemm and MatMul: a zero-filled linalg.generic contraction, transposes and batch broadcasting in the maps, Gemm's alpha/beta/C as an epilogue only when needed.
 // RUN: dlc-opt %s -dlc-convert-to-linalg -split-input-file | FileCheck %s
 
-// Plain Gemm without C: loops (m, n, k), no epilogue.
-// CHECK-DAG: #[[$A:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
-// CHECK-DAG: #[[$B:.*]] = affine_map<(d0, d1, d2) -> (d2, d1)>
-// CHECK-DAG: #[[$Y:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// Plain Gemm without C: loops (m, k, n) (the row of B and Y innermost), no epilogue.
+// CHECK-DAG: #[[$A:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-DAG: #[[$B:.*]] = affine_map<(d0, d1, d2) -> (d1, d2)>
+// CHECK-DAG: #[[$Y:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
 // CHECK-LABEL: func.func @gemm
 // CHECK-SAME: (%[[A:.*]]: tensor<4x3xf32>, %[[B:.*]]: tensor<3x5xf32>)
 // CHECK: %[[E:.*]] = tensor.empty() : tensor<4x5xf32>
 // CHECK: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
 // CHECK: %[[ACC:.*]] = linalg.fill ins(%[[ZERO]] : f32) outs(%[[E]] : tensor<4x5xf32>) -> tensor<4x5xf32>
-// CHECK: %[[R:.*]] = linalg.generic {indexing_maps = [#[[$A]], #[[$B]], #[[$Y]]], iterator_types = ["parallel", "parallel", "reduction"]}
+// CHECK: %[[R:.*]] = linalg.generic {indexing_maps = [#[[$A]], #[[$B]], #[[$Y]]], iterator_types = ["parallel", "reduction", "parallel"]}
 // CHECK-SAME: ins(%[[A]], %[[B]] : tensor<4x3xf32>, tensor<3x5xf32>) outs(%[[ACC]] : tensor<4x5xf32>)
 // CHECK-NEXT: ^bb0(%[[X:.*]]: f32, %[[W:.*]]: f32, %[[O:.*]]: f32):
 // CHECK-NEXT: %[[P:.*]] = arith.mulf %[[X]], %[[W]] : f32
@@ -60,7 +60,7 @@ func.func @gemm_transb(%a: tensor<4x3xf32>, %b: tensor<5x3xf32>) -> tensor<4x5xf
 // CHECK-LABEL: func.func @gemm_bias
 // CHECK-SAME: (%{{.*}}: tensor<4x3xf32>, %{{.*}}: tensor<3x5xf32>, %[[C:.*]]: tensor<5xf32>)
 // CHECK: %[[ACC:.*]] = linalg.generic
-// CHECK-SAME: iterator_types = ["parallel", "parallel", "reduction"]
+// CHECK-SAME: iterator_types = ["parallel", "reduction", "parallel"]
 // CHECK: %[[E:.*]] = tensor.empty() : tensor<4x5xf32>
 // CHECK: %[[R:.*]] = linalg.generic {indexing_maps = [#[[$ID2]], #[[$ROW]], #[[$ID2]]], iterator_types = ["parallel", "parallel"]}
 // CHECK-SAME: ins(%[[ACC]], %[[C]] : tensor<4x5xf32>, tensor<5xf32>) outs(%[[E]] : tensor<4x5xf32>)
@@ -115,7 +115,7 @@ func.func @gemm_alpha(%a: tensor<4x3xf32>, %b: tensor<3x5xf32>) -> tensor<4x5xf3
 // CHECK-LABEL: func.func @gemm_beta_zero
 // CHECK-SAME: %[[C:[^:]*]]: tensor<4x5xf32>)
 // CHECK: %[[R:.*]] = linalg.generic
-// CHECK-SAME: iterator_types = ["parallel", "parallel", "reduction"]
+// CHECK-SAME: iterator_types = ["parallel", "reduction", "parallel"]
 // CHECK-NOT: linalg.generic
 // CHECK-NOT: %[[C]]
 // CHECK: return %[[R]]
@@ -154,12 +154,12 @@ func.func @gemm_scalar_c(%a: tensor<4x3xf32>, %b: tensor<3x5xf32>, %c: tensor<f3
 // -----
 
 // MatMul of two matrices: the same contraction as Gemm.
-// CHECK-DAG: #[[$A:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
-// CHECK-DAG: #[[$B:.*]] = affine_map<(d0, d1, d2) -> (d2, d1)>
-// CHECK-DAG: #[[$Y:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-DAG: #[[$A:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-DAG: #[[$B:.*]] = affine_map<(d0, d1, d2) -> (d1, d2)>
+// CHECK-DAG: #[[$Y:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
 // CHECK-LABEL: func.func @matmul
 // CHECK: linalg.fill
-// CHECK: linalg.generic {indexing_maps = [#[[$A]], #[[$B]], #[[$Y]]], iterator_types = ["parallel", "parallel", "reduction"]}
+// CHECK: linalg.generic {indexing_maps = [#[[$A]], #[[$B]], #[[$Y]]], iterator_types = ["parallel", "reduction", "parallel"]}
 // CHECK: arith.mulf
 // CHECK-NEXT: arith.addf
 func.func @matmul(%a: tensor<4x3xf64>, %b: tensor<3x5xf64>) -> tensor<4x5xf64> {
@@ -169,12 +169,12 @@ func.func @matmul(%a: tensor<4x3xf64>, %b: tensor<3x5xf64>) -> tensor<4x5xf64> {
 
 // -----
 
-// 1-D A: no m loop; loops (n, k).
-// CHECK-DAG: #[[$A:.*]] = affine_map<(d0, d1) -> (d1)>
-// CHECK-DAG: #[[$B:.*]] = affine_map<(d0, d1) -> (d1, d0)>
-// CHECK-DAG: #[[$Y:.*]] = affine_map<(d0, d1) -> (d0)>
+// 1-D A: no m loop; loops (k, n).
+// CHECK-DAG: #[[$A:.*]] = affine_map<(d0, d1) -> (d0)>
+// CHECK-DAG: #[[$B:.*]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-DAG: #[[$Y:.*]] = affine_map<(d0, d1) -> (d1)>
 // CHECK-LABEL: func.func @matmul_vec_a
-// CHECK: linalg.generic {indexing_maps = [#[[$A]], #[[$B]], #[[$Y]]], iterator_types = ["parallel", "reduction"]}
+// CHECK: linalg.generic {indexing_maps = [#[[$A]], #[[$B]], #[[$Y]]], iterator_types = ["reduction", "parallel"]}
 // CHECK-SAME: outs(%{{.*}} : tensor<5xf32>)
 func.func @matmul_vec_a(%a: tensor<3xf32>, %b: tensor<3x5xf32>) -> tensor<5xf32> {
   %0 = dlc.MatMul %a, %b : (tensor<3xf32>, tensor<3x5xf32>) -> tensor<5xf32>
@@ -213,12 +213,12 @@ func.func @matmul_dot(%a: tensor<3xf32>, %b: tensor<3xf32>) -> tensor<f32> {
 // -----
 
 // Batch dimensions broadcast: [2, 1, 4, 3] x [5, 3, 6] -> [2, 5, 4, 6].
-// Loops (b0, b1, m, n, k): A's size-1 batch dimension reads 0, B has no b0.
-// CHECK-DAG: #[[$A:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, 0, d2, d4)>
-// CHECK-DAG: #[[$B:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d1, d4, d3)>
-// CHECK-DAG: #[[$Y:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>
+// Loops (b0, b1, m, k, n): A's size-1 batch dimension reads 0, B has no b0.
+// CHECK-DAG: #[[$A:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, 0, d2, d3)>
+// CHECK-DAG: #[[$B:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d1, d3, d4)>
+// CHECK-DAG: #[[$Y:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d4)>
 // CHECK-LABEL: func.func @matmul_batch_broadcast
-// CHECK: linalg.generic {indexing_maps = [#[[$A]], #[[$B]], #[[$Y]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+// CHECK: linalg.generic {indexing_maps = [#[[$A]], #[[$B]], #[[$Y]]], iterator_types = ["parallel", "parallel", "parallel", "reduction", "parallel"]}
 // CHECK-SAME: ins(%{{.*}}, %{{.*}} : tensor<2x1x4x3xf32>, tensor<5x3x6xf32>)
 // CHECK-SAME: outs(%{{.*}} : tensor<2x5x4x6xf32>)
 func.func @matmul_batch_broadcast(%a: tensor<2x1x4x3xf32>, %b: tensor<5x3x6xf32>) -> tensor<2x5x4x6xf32> {
@@ -229,11 +229,11 @@ func.func @matmul_batch_broadcast(%a: tensor<2x1x4x3xf32>, %b: tensor<5x3x6xf32>
 // -----
 
 // A batched A against a plain matrix B: B's map has no batch dimension.
-// CHECK-DAG: #[[$A:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>
-// CHECK-DAG: #[[$B:.*]] = affine_map<(d0, d1, d2, d3) -> (d3, d2)>
-// CHECK-DAG: #[[$Y:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
+// CHECK-DAG: #[[$A:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
+// CHECK-DAG: #[[$B:.*]] = affine_map<(d0, d1, d2, d3) -> (d2, d3)>
+// CHECK-DAG: #[[$Y:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>
 // CHECK-LABEL: func.func @matmul_batch_matrix
-// CHECK: linalg.generic {indexing_maps = [#[[$A]], #[[$B]], #[[$Y]]], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+// CHECK: linalg.generic {indexing_maps = [#[[$A]], #[[$B]], #[[$Y]]], iterator_types = ["parallel", "parallel", "reduction", "parallel"]}
 func.func @matmul_batch_matrix(%a: tensor<8x4x3xf32>, %b: tensor<3x5xf32>) -> tensor<8x4x5xf32> {
   %0 = dlc.MatMul %a, %b : (tensor<8x4x3xf32>, tensor<3x5xf32>) -> tensor<8x4x5xf32>
   return %0 : tensor<8x4x5xf32>
@@ -242,11 +242,11 @@ func.func @matmul_batch_matrix(%a: tensor<8x4x3xf32>, %b: tensor<3x5xf32>) -> te
 // -----
 
 // 1-D A against a batched B: loops (b, n, k).
-// CHECK-DAG: #[[$A:.*]] = affine_map<(d0, d1, d2) -> (d2)>
-// CHECK-DAG: #[[$B:.*]] = affine_map<(d0, d1, d2) -> (d0, d2, d1)>
-// CHECK-DAG: #[[$Y:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-DAG: #[[$A:.*]] = affine_map<(d0, d1, d2) -> (d1)>
+// CHECK-DAG: #[[$B:.*]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+// CHECK-DAG: #[[$Y:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
 // CHECK-LABEL: func.func @matmul_vec_batched
-// CHECK: linalg.generic {indexing_maps = [#[[$A]], #[[$B]], #[[$Y]]], iterator_types = ["parallel", "parallel", "reduction"]}
+// CHECK: linalg.generic {indexing_maps = [#[[$A]], #[[$B]], #[[$Y]]], iterator_types = ["parallel", "reduction", "parallel"]}
 // CHECK-SAME: outs(%{{.*}} : tensor<6x5xf32>)
 func.func @matmul_vec_batched(%a: tensor<3xf32>, %b: tensor<6x3x5xf32>) -> tensor<6x5xf32> {
   %0 = dlc.MatMul %a, %b : (tensor<3xf32>, tensor<6x3x5xf32>) -> tensor<6x5xf32>

@@ -20,13 +20,28 @@ using namespace mlir::dlc;
 namespace {
 
 /// acc[out] += a[aMap] * b[bMap] over `numLoops` loops, the last of which is
-/// the reduction.
+/// the reduction in the maps given. With `rowInnermost` (B's rows run along
+/// n, the last parallel loop), the nest runs (..., k, n) instead: the inner
+/// loop then streams a row of B and of the result with unit stride and
+/// independent iterations, which LLVM vectorizes, where (..., n, k) would
+/// be a serial dot product over a strided column of B.
 Value buildContraction(OpBuilder &b, Location loc, RankedTensorType resultType,
                        Value lhs, Value rhs, AffineMap lhsMap, AffineMap rhsMap,
-                       AffineMap outMap, unsigned numLoops) {
+                       AffineMap outMap, unsigned numLoops, bool rowInnermost) {
   SmallVector<utils::IteratorType> iterators(numLoops,
                                              utils::IteratorType::parallel);
   iterators.back() = utils::IteratorType::reduction;
+  if (rowInnermost && numLoops >= 2) {
+    SmallVector<unsigned> swapLast;
+    for (unsigned i = 0; i < numLoops; ++i)
+      swapLast.push_back(i);
+    std::swap(swapLast[numLoops - 2], swapLast[numLoops - 1]);
+    AffineMap perm = AffineMap::getPermutationMap(swapLast, b.getContext());
+    lhsMap = lhsMap.compose(perm);
+    rhsMap = rhsMap.compose(perm);
+    outMap = outMap.compose(perm);
+    std::swap(iterators[numLoops - 2], iterators[numLoops - 1]);
+  }
   Value acc = createFilled(b, loc, resultType, 0.0);
   auto generic = linalg::GenericOp::create(
       b, loc, TypeRange{resultType}, ValueRange{lhs, rhs}, ValueRange{acc},
@@ -39,7 +54,8 @@ Value buildContraction(OpBuilder &b, Location loc, RankedTensorType resultType,
   return generic.getResult(0);
 }
 
-// Y = alpha * A' B' + beta * C, loops (m, n, k).
+// Y = alpha * A' B' + beta * C, loops (m, n, k) in the maps; the nest runs
+// (m, k, n) unless B is transposed (see buildContraction).
 struct GemmLowering : OpConversionPattern<GemmOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -56,7 +72,8 @@ struct GemmLowering : OpConversionPattern<GemmOp> {
     AffineMap aMap = op.getTransA() ? map(k, m) : map(m, k);
     AffineMap bMap = op.getTransB() ? map(n, k) : map(k, n);
     Value acc = buildContraction(rewriter, loc, type, adaptor.getA(),
-                                 adaptor.getB(), aMap, bMap, map(m, n), 3);
+                                 adaptor.getB(), aMap, bMap, map(m, n), 3,
+                                 /*rowInnermost=*/!op.getTransB());
 
     double alpha = op.getAlpha().convertToDouble();
     double beta = op.getBeta().convertToDouble();
@@ -87,7 +104,8 @@ struct GemmLowering : OpConversionPattern<GemmOp> {
 };
 
 // numpy.matmul, loops (batch..., [m], [n], k): 1-D operands have no m (A) or
-// no n (B) loop; batch dimensions broadcast through the maps.
+// no n (B) loop; batch dimensions broadcast through the maps. With an n loop
+// the nest runs (..., k, n) (see buildContraction).
 struct MatMulLowering : OpConversionPattern<MatMulOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -134,7 +152,7 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
     };
     Value result = buildContraction(rewriter, op.getLoc(), type, adaptor.getA(),
                                     adaptor.getB(), full(aExprs), full(bExprs),
-                                    full(outExprs), numLoops);
+                                    full(outExprs), numLoops, /*rowInnermost=*/!vecB);
     rewriter.replaceOp(op, result);
     return success();
   }
