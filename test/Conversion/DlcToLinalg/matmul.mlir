@@ -42,11 +42,14 @@ func.func @gemm_trans(%a: tensor<3x4xf32>, %b: tensor<5x3xf32>) -> tensor<4x5xf3
 
 // -----
 
-// transB alone (the usual dense layer).
+// transB alone (the usual dense layer): k, contiguous in both operands, stays
+// innermost, and its sum may be reassociated so that LLVM vectorizes it.
 // CHECK-DAG: #[[$A:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
 // CHECK-DAG: #[[$BT:.*]] = affine_map<(d0, d1, d2) -> (d1, d2)>
 // CHECK-LABEL: func.func @gemm_transb
 // CHECK: linalg.generic {indexing_maps = [#[[$A]], #[[$BT]], #{{.*}}], iterator_types = ["parallel", "parallel", "reduction"]}
+// CHECK: arith.mulf
+// CHECK-NEXT: arith.addf %{{.*}}, %{{.*}} fastmath<reassoc> : f32
 func.func @gemm_transb(%a: tensor<4x3xf32>, %b: tensor<5x3xf32>) -> tensor<4x5xf32> {
   %0 = dlc.Gemm %a, %b {transB = true} : (tensor<4x3xf32>, tensor<5x3xf32>) -> tensor<4x5xf32>
   return %0 : tensor<4x5xf32>

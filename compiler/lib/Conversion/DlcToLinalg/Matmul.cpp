@@ -46,10 +46,14 @@ Value buildContraction(OpBuilder &b, Location loc, RankedTensorType resultType,
   auto generic = linalg::GenericOp::create(
       b, loc, TypeRange{resultType}, ValueRange{lhs, rhs}, ValueRange{acc},
       ArrayRef<AffineMap>{lhsMap, rhsMap, outMap}, iterators,
-      [](OpBuilder &nb, Location nloc, ValueRange args) {
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
         Value prod = arith::MulFOp::create(nb, nloc, args[0], args[1]);
-        linalg::YieldOp::create(nb, nloc,
-                                Value(arith::AddFOp::create(nb, nloc, args[2], prod)));
+        // An inner dot product (k innermost) may be summed in any order, so
+        // LLVM can vectorize it with several partial sums.
+        auto flags = rowInnermost ? arith::FastMathFlags::none
+                                  : arith::FastMathFlags::reassoc;
+        linalg::YieldOp::create(
+            nb, nloc, Value(arith::AddFOp::create(nb, nloc, args[2], prod, flags)));
       });
   return generic.getResult(0);
 }
