@@ -21,29 +21,6 @@ using namespace mlir::dlc;
 
 namespace {
 
-/// Lowers an op whose every result element is `Formula` of the corresponding
-/// (broadcast) operand elements.
-template <typename OpTy, typename Formula>
-struct ElementwiseLowering : OpConversionPattern<OpTy> {
-  using OpConversionPattern<OpTy>::OpConversionPattern;
-  LogicalResult
-  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    auto type = cast<RankedTensorType>(op.getType());
-    Value result = buildElementwise(
-        rewriter, op.getLoc(), type, adaptor.getOperands(),
-        [&](OpBuilder &b, Location loc, ValueRange x) {
-          return Formula()(op, b, loc, x);
-        });
-    rewriter.replaceOp(op, result);
-    return success();
-  }
-};
-
-Value constLike(OpBuilder &b, Location loc, Value like, double v) {
-  return floatConstant(b, loc, like.getType(), v);
-}
-
 struct AddFormula {
   Value operator()(Operation *, OpBuilder &b, Location loc, ValueRange x) {
     return arith::AddFOp::create(b, loc, x[0], x[1]);

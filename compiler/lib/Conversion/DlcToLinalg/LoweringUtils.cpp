@@ -68,3 +68,12 @@ AxisReduction::AxisReduction(MLIRContext *ctx, RankedTensorType type, int64_t ax
   reduced = identity.dropResult(axis);
   reduceIters[axis] = utils::IteratorType::reduction;
 }
+
+bool mlir::dlc::hasUnsignedElements(Operation *op) {
+  auto isUnsigned = [](Type t) {
+    auto i = dyn_cast<IntegerType>(getElementTypeOrSelf(t));
+    return i && !i.isSignless();
+  };
+  return llvm::any_of(op->getOperandTypes(), isUnsigned) ||
+         llvm::any_of(op->getResultTypes(), isUnsigned);
+}

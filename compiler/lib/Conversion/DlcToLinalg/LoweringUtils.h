@@ -13,6 +13,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/AffineMap.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/Transforms/DialectConversion.h"
 
 namespace mlir::dlc {
 
@@ -51,6 +52,35 @@ struct AxisReduction {
 /// it; `fn` computes an element.
 Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
                        ValueRange inputs, ScalarFn fn);
+
+/// A float constant of `like`'s type (the formulas' shorthand).
+inline Value constLike(OpBuilder &b, Location loc, Value like, double v) {
+  return floatConstant(b, loc, like.getType(), v);
+}
+
+/// True when an operand or result has unsigned integer elements, which arith
+/// (signless integers) cannot lower.
+bool hasUnsignedElements(Operation *op);
+
+/// Lowers an op whose every result element is `Formula()(op, b, loc, x)` of
+/// the corresponding (broadcast) operand elements `x`: one all-parallel
+/// linalg.generic. Ops with unsigned elements are left unmatched.
+template <typename OpTy, typename Formula>
+struct ElementwiseLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (hasUnsignedElements(op))
+      return rewriter.notifyMatchFailure(op, "unsigned elements are not lowered");
+    auto type = cast<RankedTensorType>(op.getType());
+    Value result = buildElementwise(
+        rewriter, op.getLoc(), type, adaptor.getOperands(),
+        [&](OpBuilder &b, Location loc, ValueRange x) { return Formula()(op, b, loc, x); });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
 
 } // namespace mlir::dlc
 

@@ -19,40 +19,6 @@ using namespace mlir::dlc;
 
 namespace {
 
-bool hasUnsigned(Operation *op) {
-  auto isUnsigned = [](Type t) {
-    auto i = dyn_cast<IntegerType>(getElementTypeOrSelf(t));
-    return i && !i.isSignless();
-  };
-  return llvm::any_of(op->getOperandTypes(), isUnsigned) ||
-         llvm::any_of(op->getResultTypes(), isUnsigned);
-}
-
-/// Lowers an op whose every result element is `Formula` of the corresponding
-/// (broadcast) operand elements.
-template <typename OpTy, typename Formula>
-struct MathLowering : OpConversionPattern<OpTy> {
-  using OpConversionPattern<OpTy>::OpConversionPattern;
-  LogicalResult
-  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    if (hasUnsigned(op))
-      return rewriter.notifyMatchFailure(op, "unsigned elements are not lowered");
-    auto type = cast<RankedTensorType>(op.getType());
-    Value result = buildElementwise(
-        rewriter, op.getLoc(), type, adaptor.getOperands(),
-        [&](OpBuilder &b, Location loc, ValueRange x) {
-          return Formula()(op, b, loc, x);
-        });
-    rewriter.replaceOp(op, result);
-    return success();
-  }
-};
-
-Value constLike(OpBuilder &b, Location loc, Value like, double v) {
-  return floatConstant(b, loc, like.getType(), v);
-}
-
 #define DLC_FORMULA(NAME, ...)                                                 \
   struct NAME {                                                                \
     Value operator()(Operation *op, OpBuilder &b, Location loc, ValueRange x) { \
@@ -182,19 +148,19 @@ struct CastFormula {
 
 void mlir::dlc::populateMathToLinalgPatterns(RewritePatternSet &patterns) {
   MLIRContext *ctx = patterns.getContext();
-  patterns.add<MathLowering<NegOp, NegFormula>, MathLowering<AbsOp, AbsFormula>,
-               MathLowering<ExpOp, ExpFormula>, MathLowering<LogOp, LogFormula>,
-               MathLowering<SqrtOp, SqrtFormula>,
-               MathLowering<ReciprocalOp, ReciprocalFormula>,
-               MathLowering<SeluOp, SeluFormula>,
-               MathLowering<HardSigmoidOp, HardSigmoidFormula>,
-               MathLowering<SoftplusOp, SoftplusFormula>,
-               MathLowering<PowOp, PowFormula>, MathLowering<MaxOp, MaxFormula>,
-               MathLowering<MinOp, MinFormula>,
-               MathLowering<EqualOp, EqualFormula>,
-               MathLowering<LessOp, LessFormula>,
-               MathLowering<GreaterOp, GreaterFormula>,
-               MathLowering<WhereOp, WhereFormula>,
-               MathLowering<CastOp, CastFormula>,
-               MathLowering<ClipOp, ClipFormula>>(ctx);
+  patterns.add<ElementwiseLowering<NegOp, NegFormula>, ElementwiseLowering<AbsOp, AbsFormula>,
+               ElementwiseLowering<ExpOp, ExpFormula>, ElementwiseLowering<LogOp, LogFormula>,
+               ElementwiseLowering<SqrtOp, SqrtFormula>,
+               ElementwiseLowering<ReciprocalOp, ReciprocalFormula>,
+               ElementwiseLowering<SeluOp, SeluFormula>,
+               ElementwiseLowering<HardSigmoidOp, HardSigmoidFormula>,
+               ElementwiseLowering<SoftplusOp, SoftplusFormula>,
+               ElementwiseLowering<PowOp, PowFormula>, ElementwiseLowering<MaxOp, MaxFormula>,
+               ElementwiseLowering<MinOp, MinFormula>,
+               ElementwiseLowering<EqualOp, EqualFormula>,
+               ElementwiseLowering<LessOp, LessFormula>,
+               ElementwiseLowering<GreaterOp, GreaterFormula>,
+               ElementwiseLowering<WhereOp, WhereFormula>,
+               ElementwiseLowering<CastOp, CastFormula>,
+               ElementwiseLowering<ClipOp, ClipFormula>>(ctx);
 }
