@@ -336,23 +336,12 @@ static LogicalResult inferReduced(std::optional<Location> loc, AdaptorT adaptor,
                                   SmallVectorImpl<Type> &results) {
   RankedTensorType t = rankedOf(adaptor.getData());
   ArrayRef<int64_t> axesAttr = adaptor.getAxesAttr() ? adaptor.getAxes() : ArrayRef<int64_t>{};
-  FailureOr<SmallVector<int64_t>> axes = normalizeAxes(loc, axesAttr, t.getRank());
-  if (failed(axes))
-    return failure();
   bool keep = adaptor.getKeepdimsAttr() ? adaptor.getKeepdims() != 0 : true;
-  SmallVector<int64_t> shape;
-  for (int64_t i = 0; i < t.getRank(); ++i) {
-    if (llvm::is_contained(*axes, i)) {
-      if (t.getDimSize(i) == 0)
-        return emitOptionalError(loc, "cannot reduce the empty axis ", i, " of shape ",
-                                 formatShape(t.getShape()));
-      if (keep)
-        shape.push_back(1);
-    } else {
-      shape.push_back(t.getDimSize(i));
-    }
-  }
-  results.push_back(RankedTensorType::get(shape, t.getElementType()));
+  FailureOr<RankedTensorType> type =
+      reducedType(loc, t, axesAttr, keep, /*rejectEmptyAxis=*/true);
+  if (failed(type))
+    return failure();
+  results.push_back(*type);
   return success();
 }
 

@@ -59,21 +59,36 @@ LogicalResult ReduceSumOp::inferReturnTypes(MLIRContext *,
   RankedTensorType t = rankedType(adaptor.getData());
   ArrayRef<int64_t> axesAttr =
       adaptor.getAxesAttr() ? adaptor.getAxes() : ArrayRef<int64_t>{};
-  FailureOr<SmallVector<int64_t>> axes = normalizeAxes(loc, axesAttr, t.getRank());
+  bool keep = adaptor.getKeepdimsAttr() ? adaptor.getKeepdims() != 0 : true;
+  // A sum over an empty axis is 0, so ReduceSum accepts one.
+  FailureOr<RankedTensorType> type =
+      reducedType(loc, t, axesAttr, keep, /*rejectEmptyAxis=*/false);
+  if (failed(type))
+    return failure();
+  results.push_back(*type);
+  return success();
+}
+
+FailureOr<RankedTensorType> mlir::dlc::reducedType(std::optional<Location> loc,
+                                                   RankedTensorType type,
+                                                   ArrayRef<int64_t> axesAttr,
+                                                   bool keepDims, bool rejectEmptyAxis) {
+  FailureOr<SmallVector<int64_t>> axes = normalizeAxes(loc, axesAttr, type.getRank());
   if (failed(axes))
     return failure();
-  bool keep = adaptor.getKeepdimsAttr() ? adaptor.getKeepdims() != 0 : true;
   SmallVector<int64_t> shape;
-  for (int64_t i = 0; i < t.getRank(); ++i) {
+  for (int64_t i = 0; i < type.getRank(); ++i) {
     if (llvm::is_contained(*axes, i)) {
-      if (keep)
+      if (rejectEmptyAxis && type.getDimSize(i) == 0)
+        return emitOptionalError(loc, "cannot reduce the empty axis ", i, " of shape ",
+                                 formatShape(type.getShape()));
+      if (keepDims)
         shape.push_back(1);
     } else {
-      shape.push_back(t.getDimSize(i));
+      shape.push_back(type.getDimSize(i));
     }
   }
-  results.push_back(RankedTensorType::get(shape, t.getElementType()));
-  return success();
+  return RankedTensorType::get(shape, type.getElementType());
 }
 
 //===----------------------------------------------------------------------===//

@@ -38,6 +38,15 @@ FailureOr<SmallVector<int64_t>> normalizeAxes(std::optional<Location> loc,
                                               ArrayRef<int64_t> axes,
                                               int64_t rank);
 
+/// The result type of reducing `type` over `axes` (ONNX: all axes when
+/// empty), keeping reduced axes as 1 with `keepDims`. With `rejectEmptyAxis`
+/// (reductions without an identity, e.g. mean and max) reducing an axis of
+/// size 0 is an error. Failure, with a message at `loc`, otherwise.
+FailureOr<RankedTensorType> reducedType(std::optional<Location> loc,
+                                        RankedTensorType type,
+                                        ArrayRef<int64_t> axes, bool keepDims,
+                                        bool rejectEmptyAxis);
+
 /// "[64, 256]": how diagnostics show a shape.
 std::string formatShape(ArrayRef<int64_t> shape);
 } // namespace mlir::dlc
