@@ -264,13 +264,14 @@ add_binary("Div", T.ref_div)
 
 # ------------------------------------------------------------------ MatMul
 
-def add_matmul(name, sa, sb, dt=F32):
+def add_matmul(name, sa, sb, dt=F32, extra_args=()):
     @case("matmul", name)
     def build(rng, cname):
         a, b = rnd(rng, sa, dt), rnd(rng, sb, dt)
         m = T.single_op_model(cname, "MatMul", [("a", a), ("b", b)])
         return Case(m, {"a": a, "b": b},
-                    {"y": (T.ref_matmul(a, b), dt, T.contraction_atol(a, b, dt))})
+                    {"y": (T.ref_matmul(a, b), dt, T.contraction_atol(a, b, dt))},
+                    extra_args=extra_args)
 
 
 add_matmul("matmul_2d", [3, 4], [4, 5])
@@ -286,6 +287,21 @@ add_matmul("matmul_3d_x_1d", [2, 3, 4], [4])
 add_matmul("matmul_large_odd", [33, 65], [65, 47])
 add_matmul("matmul_f64_3d", [2, 3, 4], [2, 4, 5], F64)
 add_matmul("matmul_f64_4d_bcast", [2, 1, 3, 4], [5, 4, 6], F64)
+# Through dlc-lower-contractions' kernel (docs/design.md): bottom and right
+# edges of the register tile (M % 6, N % 64, N % 16 != 0), several k blocks
+# (K > 384), b packed (K*N*4 > 1 MiB) and streamed, batch broadcasting.
+add_matmul("kernel_edges", [37, 70], [70, 83])
+add_matmul("kernel_k_blocks", [13, 1000], [1000, 40])
+add_matmul("kernel_packed_b", [50, 700], [700, 450])
+add_matmul("kernel_batch_bcast", [3, 1, 20, 30], [4, 30, 33])
+add_matmul("kernel_f64_packed_b", [29, 520], [520, 300], F64)
+# The same kernel tiled for AVX2 (6x16) and SSE (4x8) registers, and at
+# every optimization level.
+for _cpu in ["haswell", "x86-64"]:
+    add_matmul("kernel_packed_b_" + _cpu.replace("-", "_"), [50, 700], [700, 450],
+               extra_args=["--mcpu=" + _cpu])
+for _lvl in range(4):
+    add_matmul("kernel_edges_O%d" % _lvl, [37, 70], [70, 83], extra_args=["-O%d" % _lvl])
 
 
 # -------------------------------------------------------------------- Conv
@@ -554,6 +570,12 @@ add_gemm("gemm_large_odd_transB", 33, 65, 47, c_shape=[47], transB=1)
 add_gemm("gemm_f64_tAtB_alpha_beta_C_N", 3, 4, 5, c_shape=[5], alpha=0.5, beta=-2.0,
          transA=1, transB=1, dt=F64)
 add_gemm("gemm_f64_transB_C_MN", 6, 8, 7, c_shape=[6, 7], transB=1, dt=F64)
+# The kernel with transposed operands: packed b read down its columns,
+# a read across its columns, edges, several k blocks.
+add_gemm("kernel_transB_k_blocks", 45, 600, 70, c_shape=[70], transB=1)
+add_gemm("kernel_transA_edges", 61, 90, 130, transA=1)
+add_gemm("kernel_tAtB", 20, 400, 35, c_shape=[20, 35], alpha=0.5, beta=2.0,
+         transA=1, transB=1)
 
 
 # ----------------------------------------------- sizes (vector remainders)

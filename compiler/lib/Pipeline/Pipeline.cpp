@@ -84,12 +84,13 @@ static constexpr const char *kLoops =
     "convert-linalg-to-loops,func.func(dlc-approximate-math),lower-affine,"
     "convert-scf-to-cf,canonicalize,cse";
 static constexpr const char *kToLLVM =
-    "expand-strided-metadata,lower-affine,finalize-memref-to-llvm,"
+    "convert-vector-to-llvm,expand-strided-metadata,lower-affine,finalize-memref-to-llvm,"
     "convert-math-to-llvm,convert-math-to-libm,convert-arith-to-llvm,"
     "convert-cf-to-llvm,convert-func-to-llvm{use-bare-ptr-memref-call-conv},"
     "convert-ub-to-llvm,reconcile-unrealized-casts,canonicalize";
 
-void mlir::dlc::buildLowerToLLVMPipeline(OpPassManager &pm) {
+void mlir::dlc::buildLowerToLLVMPipeline(OpPassManager &pm,
+                                         const TargetOptions &target) {
   // Textual pipelines of registered passes cannot fail to parse unless a pass
   // was renamed upstream: a compiler bug, so it is fatal.
   auto add = [&](const char *pipeline) {
@@ -99,6 +100,12 @@ void mlir::dlc::buildLowerToLLVMPipeline(OpPassManager &pm) {
   };
   add(kBufferize);
   pm.addPass(createAssignWorkspace());
+  LowerContractionsOptions contractions;
+  contractions.vectorBits = targetVectorBits(target);
+  pm.addNestedPass<func::FuncOp>(createLowerContractions(contractions));
+  // Kernels allocate their packing buffers in the loop body they use them
+  // in; each buffer then moves to the entry of its function, once.
+  add("func.func(buffer-loop-hoisting)");
   add(kLoops);
   add(kToLLVM);
   pm.addPass(createEmitPackedEntry());
@@ -156,6 +163,19 @@ createTargetMachine(const TargetOptions &options, std::string &error) {
   if (!tm)
     error = "cannot create a target machine for " + triple.str() + " / " + cpu;
   return tm;
+}
+
+unsigned mlir::dlc::targetVectorBits(const TargetOptions &target) {
+  std::string error;
+  std::unique_ptr<llvm::TargetMachine> tm = createTargetMachine(target, error);
+  if (!tm)
+    return 128;
+  const llvm::MCSubtargetInfo *sti = tm->getMCSubtargetInfo();
+  if (sti->checkFeatures("+avx512f"))
+    return 512;
+  if (sti->checkFeatures("+avx"))
+    return 256;
+  return 128;
 }
 
 LogicalResult mlir::dlc::checkTarget(const TargetOptions &target,

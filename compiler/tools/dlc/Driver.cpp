@@ -151,7 +151,8 @@ static std::string printOp(Operation *op, bool locations) {
 }
 
 /// Runs a pipeline that must not fail on a verified module: failure is a bug.
-static int runPipeline(ModuleOp module, void (*build)(OpPassManager &),
+static int runPipeline(ModuleOp module,
+                       llvm::function_ref<void(OpPassManager &)> build,
                        const char *stage) {
   PassManager pm(module.getContext());
   build(pm);
@@ -251,8 +252,12 @@ int compileModel(MLIRContext &ctx, const CompileOptions &options,
     result.text = printOp(*module, options.printLocations);
     return kExitOk;
   }
-  if (int rc = runPipeline(*module, mlir::dlc::buildLowerToLLVMPipeline,
-                           "to the LLVM dialect"))
+  if (int rc = runPipeline(
+          *module,
+          [&](OpPassManager &pm) {
+            mlir::dlc::buildLowerToLLVMPipeline(pm, options.target);
+          },
+          "to the LLVM dialect"))
     return rc;
 
   uint64_t workspace = 0;

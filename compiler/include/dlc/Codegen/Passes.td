@@ -114,4 +114,68 @@ def EmitPackedEntry : Pass<"dlc-emit-packed-entry", "ModuleOp"> {
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+
+def LowerContractions : Pass<"dlc-lower-contractions", "func::FuncOp"> {
+  let summary = "Matrix-product linalg.generics as register-tiled vector kernels";
+  let description = [{
+    After bufferization, each linalg.generic that is a matrix product in
+    disguise (`out += a * b` with one reduction loop k, exactly one loop m
+    that indexes `a` and `out`, one loop n that indexes `b` and `out` with
+    unit stride in `out`, any number of batch loops; static strided memrefs;
+    floating point) becomes a blocked GEMM written with the vector dialect:
+
+    - the output is cut into tasks (batch × row block × column block): the
+      outermost loop is one `scf.parallel` over them, and each task runs
+      alone on its tile, so results never depend on how tasks are spread
+      over threads;
+    - the k loop is cut into blocks of `kc`; within a task and a k block,
+      b's columns are packed into a stack buffer of `kc × nr` panels
+      (contiguous, 64-byte aligned), unless b is row-major and small enough
+      to stay in cache, in which case the kernel streams it in place;
+    - the micro-kernel keeps an `mr × nr` tile of the output in `mr·nr/L`
+      vector registers (L lanes from `vector-bits`) across the k block: per
+      k, `nr/L` vector loads of b, `mr` broadcasts of a, `mr·nr/L` FMAs;
+      then it adds the tile to the output (masked at the right edge, guarded
+      at the bottom edge). Rows past the end read the last row again, so
+      no load is out of bounds and no select is needed.
+
+    The sum over k runs in a fixed order (k blocks in order, k in order
+    within a block), the same for every task split, so the result is
+    bitwise identical at any thread count. Contractions that do not match
+    (matrix-vector products, dynamic shapes, non-float types) are left for
+    the loop lowering.
+
+    Before:
+    ```mlir
+    linalg.generic {indexing_maps = [affine_map<(m, k, n) -> (m, k)>, ...],
+                    iterator_types = ["parallel", "reduction", "parallel"]}
+        ins(%a, %b : memref<64x784xf32>, memref<784x256xf32>)
+        outs(%c : memref<64x256xf32>) { ... mulf ... addf ... }
+    ```
+    After (sketch):
+    ```mlir
+    scf.parallel (%t) = (%c0) to (%tasks) step (%c1) {
+      memref.alloca_scope {
+        scf.for %k0 = ... {            // k blocks
+          scf.for %j = ... {           // column panels of nr
+            scf.for %i = ... {         // row panels of mr
+              %acc:24 = scf.for %k = ... iter_args(...) {
+                vector.load / vector.broadcast / vector.fma
+              }
+              vector.maskedload / arith.addf / vector.maskedstore
+    ```
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"512",
+           "Width of the target's vector registers in bits (512 AVX-512, "
+           "256 AVX2, 128 SSE/NEON)">,
+    Option<"minFlops", "min-flops", "int64_t", /*default=*/"4096",
+           "Smaller contractions keep the plain loop lowering">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 #endif // DLC_CODEGEN_PASSES_TD

@@ -38,18 +38,22 @@ void registerDialects(DialectRegistry &registry);
 /// `dlc-lower-to-llvm` (for dlc-opt).
 void registerPassesAndPipelines();
 
+struct TargetOptions {
+  std::string cpu = "native"; // "native": the host CPU and its features
+  unsigned optLevel = 3;
+};
+
+/// The width of the target's vector registers in bits: 512 with AVX-512,
+/// 256 with AVX/AVX2, otherwise 128 (SSE, NEON). Kernels are tiled for it.
+unsigned targetVectorBits(const TargetOptions &target);
+
 /// The training step: dlc-autodiff, dlc-insert-optimizer, simplification.
 void buildTrainingPipeline(OpPassManager &pm);
 /// dlc dialect -> linalg on tensors.
 void buildLowerToLinalgPipeline(OpPassManager &pm);
 /// linalg on tensors -> LLVM dialect: bufferization, workspace assignment,
-/// loops, LLVM lowering, packed entry points.
-void buildLowerToLLVMPipeline(OpPassManager &pm);
-
-struct TargetOptions {
-  std::string cpu = "native"; // "native": the host CPU and its features
-  unsigned optLevel = 3;
-};
+/// contraction kernels for `target`, loops, LLVM lowering, packed entry points.
+void buildLowerToLLVMPipeline(OpPassManager &pm, const TargetOptions &target = {});
 
 /// Checks that the target (e.g. an --mcpu name) is known to LLVM.
 LogicalResult checkTarget(const TargetOptions &target, std::string &error);

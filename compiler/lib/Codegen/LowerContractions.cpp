@@ -1,0 +1,527 @@
+//===- LowerContractions.cpp - matrix products as vector GEMM kernels -----===//
+//
+// See Passes.td (dlc-lower-contractions). The shape of the generated code is
+// the classic one for CPUs (Goto's blocking): tasks over output tiles, k cut
+// into cache-sized blocks, b packed into contiguous panels, and a
+// register-tiled micro-kernel of broadcasts and FMAs. Everything is emitted
+// with the scf, memref and vector dialects, so LLVM only schedules and
+// allocates registers; it has no loop to vectorize and no aliasing to prove.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dlc/Codegen/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Builders.h"
+#include "llvm/Support/MathExtras.h"
+
+namespace mlir::dlc {
+#define GEN_PASS_DEF_LOWERCONTRACTIONS
+#include "dlc/Codegen/Passes.h.inc"
+} // namespace mlir::dlc
+
+using namespace mlir;
+using namespace mlir::dlc;
+
+namespace {
+
+/// One operand seen as a flat array: element (loops) is at
+/// `offset + sum(coef[d] * loop[d])`.
+struct FlatOperand {
+  Value memref;
+  int64_t offset = 0;
+  int64_t span = 0; // elements the flat view covers
+  SmallVector<int64_t> coef;
+};
+
+/// A linalg.generic recognized as out[batch, m, n] += a[.., m, k] * b[.., k, n].
+struct Contraction {
+  linalg::GenericOp op;
+  FloatType elementType;
+  unsigned elementBits = 0;
+  FlatOperand a, b, c;
+  unsigned m = 0, n = 0, k = 0;
+  SmallVector<unsigned> batch;
+  SmallVector<int64_t> loopSizes;
+};
+
+/// The operand's flat form, or failure for a dynamic shape or layout, or a
+/// map result that is neither a loop nor the constant 0 (broadcast).
+FailureOr<FlatOperand> flatten(Value value, AffineMap map, unsigned numLoops) {
+  auto type = dyn_cast<MemRefType>(value.getType());
+  if (!type || !type.hasStaticShape())
+    return failure();
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(type.getStridesAndOffset(strides, offset)) ||
+      ShapedType::isDynamic(offset) ||
+      llvm::any_of(strides, ShapedType::isDynamic))
+    return failure();
+  FlatOperand flat{value, offset, 1, SmallVector<int64_t>(numLoops, 0)};
+  for (auto [i, expr] : llvm::enumerate(map.getResults())) {
+    flat.span += (type.getDimSize(i) - 1) * strides[i];
+    if (auto dim = dyn_cast<AffineDimExpr>(expr))
+      flat.coef[dim.getPosition()] += strides[i];
+    else if (auto cst = dyn_cast<AffineConstantExpr>(expr); !cst || cst.getValue() != 0)
+      return failure();
+  }
+  return flat;
+}
+
+/// Whether the body is `yield out + in0 * in1` (in any operand order).
+bool isMultiplyAccumulate(linalg::GenericOp op) {
+  Block &body = op.getRegion().front();
+  if (body.getOperations().size() != 3)
+    return false;
+  auto mul = dyn_cast<arith::MulFOp>(body.getOperations().front());
+  auto add = dyn_cast<arith::AddFOp>(*std::next(body.begin()));
+  auto yield = dyn_cast<linalg::YieldOp>(body.getTerminator());
+  if (!mul || !add || !yield || yield.getValues().size() != 1 ||
+      yield.getValues()[0] != add.getResult())
+    return false;
+  Value a = body.getArgument(0), b = body.getArgument(1), c = body.getArgument(2);
+  bool mulOk = (mul.getLhs() == a && mul.getRhs() == b) ||
+               (mul.getLhs() == b && mul.getRhs() == a);
+  bool addOk = (add.getLhs() == c && add.getRhs() == mul.getResult()) ||
+               (add.getRhs() == c && add.getLhs() == mul.getResult());
+  return mulOk && addOk;
+}
+
+FailureOr<Contraction> match(linalg::GenericOp op) {
+  if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
+      op.getNumDpsInits() != 1 || !isMultiplyAccumulate(op))
+    return failure();
+  auto outType = dyn_cast<MemRefType>(op.getDpsInits()[0].getType());
+  if (!outType)
+    return failure();
+  auto elementType = dyn_cast<FloatType>(outType.getElementType());
+  if (!elementType || (elementType.getWidth() != 32 && elementType.getWidth() != 64))
+    return failure();
+  for (Value in : op.getDpsInputs())
+    if (cast<ShapedType>(in.getType()).getElementType() != elementType)
+      return failure();
+
+  Contraction c;
+  c.op = op;
+  c.elementType = elementType;
+  c.elementBits = elementType.getWidth();
+  unsigned numLoops = op.getNumLoops();
+  c.loopSizes = op.getStaticLoopRanges();
+  if (llvm::any_of(c.loopSizes, ShapedType::isDynamic))
+    return failure();
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  FailureOr<FlatOperand> a = flatten(op.getDpsInputs()[0], maps[0], numLoops);
+  FailureOr<FlatOperand> b = flatten(op.getDpsInputs()[1], maps[1], numLoops);
+  FailureOr<FlatOperand> out = flatten(op.getDpsInits()[0], maps[2], numLoops);
+  if (failed(a) || failed(b) || failed(out))
+    return failure();
+  c.a = *a, c.b = *b, c.c = *out;
+
+  // The output must name every parallel loop exactly once (a projected
+  // permutation), or two iterations would write one element.
+  if (!maps[2].isProjectedPermutation() || maps[2].getNumResults() + 1 != numLoops)
+    return failure();
+  // k is the reduction; m and n the loops of only a (resp. only b) with the
+  // smallest stride in the output (n must have stride 1 there). Every other
+  // parallel loop, including further a-only or b-only ones (a batch of a
+  // broadcast against b, the spatial rows of a convolution), is a batch loop.
+  int reductions = 0;
+  std::optional<unsigned> m, n;
+  SmallVector<unsigned> others;
+  for (unsigned d = 0; d < numLoops; ++d) {
+    bool inA = maps[0].isFunctionOfDim(d), inB = maps[1].isFunctionOfDim(d);
+    if (op.getIteratorTypesArray()[d] == utils::IteratorType::reduction) {
+      if (!inA || !inB)
+        return failure();
+      c.k = d;
+      ++reductions;
+      continue;
+    }
+    std::optional<unsigned> &slot = inA && !inB ? m : inB && !inA ? n : m;
+    if (inA == inB) {
+      others.push_back(d);
+      continue;
+    }
+    if (slot && c.c.coef[*slot] <= c.c.coef[d]) {
+      others.push_back(d);
+      continue;
+    }
+    if (slot)
+      others.push_back(*slot);
+    slot = d;
+  }
+  if (reductions != 1 || !m || !n || c.c.coef[*n] != 1)
+    return failure();
+  c.m = *m, c.n = *n;
+  c.batch = others;
+  llvm::sort(c.batch);
+  return c;
+}
+
+/// The blocking of one contraction. All sizes are in elements.
+struct Blocking {
+  int64_t lanes;     // vector length L
+  int64_t mr, nr;    // register tile; nr is a multiple of lanes
+  int64_t kc;        // k block
+  int64_t mc, nc;    // task tile (multiples of mr, nr)
+  bool packB;        // copy b into kc x nr panels, or stream it in place
+};
+
+Blocking chooseBlocking(const Contraction &c, unsigned vectorBits) {
+  Blocking blk;
+  int64_t M = c.loopSizes[c.m], N = c.loopSizes[c.n], K = c.loopSizes[c.k];
+  int64_t batch = 1;
+  for (unsigned d : c.batch)
+    batch *= c.loopSizes[d];
+  blk.lanes = std::max<int64_t>(1, vectorBits / c.elementBits);
+  // Accumulators take mr * nr / L registers of the 32 (AVX-512) or 16
+  // (AVX2, SSE) the target has; one more holds the broadcast, nr/L more
+  // hold b's row.
+  int64_t registers = vectorBits >= 512 ? 32 : 16;
+  int64_t vectorsPerRow = registers >= 32 ? 4 : 2;
+  // Few columns: narrower tiles waste less on the right edge.
+  vectorsPerRow = std::min<int64_t>(vectorsPerRow, llvm::divideCeil(N, blk.lanes));
+  blk.nr = vectorsPerRow * blk.lanes;
+  blk.mr = std::min<int64_t>((registers - vectorsPerRow - 2) / vectorsPerRow, 8);
+  blk.mr = std::max<int64_t>(1, std::min(blk.mr, M));
+  blk.kc = K <= 384 ? K : 256;
+
+  // Tasks: whole columns blocks first (b is then packed once), split rows
+  // when there are too few tasks to spread over the threads.
+  int64_t ncMax = 512;
+  blk.nc = std::min(llvm::alignTo(N, blk.nr), llvm::alignTo(ncMax, blk.nr));
+  blk.mc = llvm::alignTo(M, blk.mr);
+  auto tasks = [&] {
+    return batch * llvm::divideCeil(N, blk.nc) * llvm::divideCeil(M, blk.mc);
+  };
+  constexpr int64_t kMinTasks = 8;
+  while (tasks() < kMinTasks && blk.nc >= 4 * blk.nr)
+    blk.nc = llvm::alignTo(blk.nc / 2, blk.nr);
+  while (tasks() < kMinTasks && blk.mc >= 4 * blk.mr)
+    blk.mc = llvm::alignTo(blk.mc / 2, blk.mr);
+
+  // b in place when its rows are contiguous and it stays in cache anyway,
+  // or when few rows of a reuse each packed panel.
+  int64_t bBytes = K * N * c.elementBits / 8;
+  bool rowMajorB = c.b.coef[c.n] == 1;
+  blk.packB = !rowMajorB || (bBytes > (1 << 20) && blk.mc > 2 * blk.mr);
+  return blk;
+}
+
+/// Emits the blocked kernel for one contraction in place of its op.
+class KernelBuilder {
+public:
+  KernelBuilder(OpBuilder &b, Location loc, const Contraction &c, const Blocking &blk)
+      : b(b), loc(loc), c(c), blk(blk),
+        vecType(VectorType::get({blk.lanes}, c.elementType)),
+        maskType(VectorType::get({blk.lanes}, b.getI1Type())) {}
+
+  void build();
+
+private:
+  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
+  Value mul(Value x, int64_t y) { return y == 1 ? x : mul(x, idx(y)); }
+  Value minIdx(Value x, Value y) { return arith::MinSIOp::create(b, loc, x, y); }
+
+  /// A rank-1 view of an operand over its whole span.
+  Value flatView(const FlatOperand &op) {
+    auto type = MemRefType::get(
+        {op.span}, c.elementType,
+        op.offset == 0 ? MemRefLayoutAttrInterface()
+                       : StridedLayoutAttr::get(b.getContext(), op.offset, {1}));
+    return memref::ReinterpretCastOp::create(b, loc, type, op.memref, op.offset,
+                                             ArrayRef<int64_t>{op.span},
+                                             ArrayRef<int64_t>{1});
+  }
+
+  /// A mask of the lanes of the vector starting at column `col` that lie
+  /// before column N.
+  Value edgeMask(Value col) {
+    Value left = arith::SubIOp::create(b, loc, idx(c.loopSizes[c.n]), col);
+    left = arith::MaxSIOp::create(b, loc, left, idx(0));
+    left = minIdx(left, idx(blk.lanes));
+    return vector::CreateMaskOp::create(b, loc, maskType, ValueRange{left});
+  }
+
+  void buildTask(Value task);
+  void packB(Value packed, Value bView, Value bBase, Value j0, Value jEnd, Value k0,
+             Value kc);
+  void microKernel(Value aView, Value aBase, Value bSource, Value bPanelBase,
+                   int64_t bRowStride, Value cView, Value cBase, Value i, Value j,
+                   Value k0, Value kc);
+
+  OpBuilder &b;
+  Location loc;
+  const Contraction &c;
+  const Blocking &blk;
+  VectorType vecType, maskType;
+  Value aView, bView, cView;
+};
+
+void KernelBuilder::build() {
+  aView = flatView(c.a);
+  bView = flatView(c.b);
+  cView = flatView(c.c);
+  int64_t M = c.loopSizes[c.m], N = c.loopSizes[c.n];
+  int64_t tasks = llvm::divideCeil(M, blk.mc) * llvm::divideCeil(N, blk.nc);
+  for (unsigned d : c.batch)
+    tasks *= c.loopSizes[d];
+  scf::ParallelOp::create(b, loc, ValueRange{idx(0)}, ValueRange{idx(tasks)},
+                          ValueRange{idx(1)},
+                          [&](OpBuilder &nb, Location, ValueRange ivs) {
+                            OpBuilder::InsertionGuard guard(b);
+                            b.setInsertionPoint(nb.getInsertionBlock(),
+                                                nb.getInsertionPoint());
+                            buildTask(ivs[0]);
+                          });
+}
+
+void KernelBuilder::buildTask(Value task) {
+  int64_t M = c.loopSizes[c.m], N = c.loopSizes[c.n], K = c.loopSizes[c.k];
+  int64_t nBlocks = llvm::divideCeil(N, blk.nc), mBlocks = llvm::divideCeil(M, blk.mc);
+
+  // task = ((batch...) * mBlocks + mb) * nBlocks + nb
+  Value nb = arith::RemUIOp::create(b, loc, task, idx(nBlocks));
+  Value rest = arith::DivUIOp::create(b, loc, task, idx(nBlocks));
+  Value mb = arith::RemUIOp::create(b, loc, rest, idx(mBlocks));
+  rest = arith::DivUIOp::create(b, loc, rest, idx(mBlocks));
+  Value aBase = idx(0), bBase = idx(0), cBase = idx(0);
+  for (unsigned d : llvm::reverse(c.batch)) {
+    Value iv = arith::RemUIOp::create(b, loc, rest, idx(c.loopSizes[d]));
+    rest = arith::DivUIOp::create(b, loc, rest, idx(c.loopSizes[d]));
+    aBase = add(aBase, mul(iv, c.a.coef[d]));
+    bBase = add(bBase, mul(iv, c.b.coef[d]));
+    cBase = add(cBase, mul(iv, c.c.coef[d]));
+  }
+  Value i0 = mul(mb, blk.mc), j0 = mul(nb, blk.nc);
+  Value iEnd = minIdx(add(i0, idx(blk.mc)), idx(M));
+  Value jEnd = minIdx(add(j0, idx(blk.nc)), idx(N));
+
+  Value packed;
+  if (blk.packB) {
+    auto packedType = MemRefType::get({blk.kc * blk.nc}, c.elementType);
+    packed = memref::AllocaOp::create(b, loc, packedType, ValueRange{},
+                                      b.getI64IntegerAttr(64));
+  }
+  scf::ForOp::create(
+      b, loc, idx(0), idx(K), idx(blk.kc), ValueRange{},
+      [&](OpBuilder &nb1, Location, Value k0, ValueRange) {
+        OpBuilder::InsertionGuard g1(b);
+        b.setInsertionPoint(nb1.getInsertionBlock(), nb1.getInsertionPoint());
+        Value kc = minIdx(idx(blk.kc), arith::SubIOp::create(b, loc, idx(K), k0));
+        if (blk.packB)
+          packB(packed, bView, bBase, j0, jEnd, k0, kc);
+        scf::ForOp::create(
+            b, loc, j0, jEnd, idx(blk.nr), ValueRange{},
+            [&](OpBuilder &nb2, Location, Value j, ValueRange) {
+              OpBuilder::InsertionGuard g2(b);
+              b.setInsertionPoint(nb2.getInsertionBlock(), nb2.getInsertionPoint());
+              // The b panel for columns [j, j + nr): in the packed buffer
+              // (row stride nr) or in place (row stride = b's k stride).
+              Value panelBase, source;
+              int64_t rowStride;
+              if (blk.packB) {
+                Value panel = arith::DivUIOp::create(
+                    b, loc, arith::SubIOp::create(b, loc, j, j0), idx(blk.nr));
+                panelBase = mul(panel, blk.kc * blk.nr);
+                source = packed;
+                rowStride = blk.nr;
+              } else {
+                panelBase = add(add(bBase, j), mul(k0, c.b.coef[c.k]));
+                source = bView;
+                rowStride = c.b.coef[c.k];
+              }
+              scf::ForOp::create(
+                  b, loc, i0, iEnd, idx(blk.mr), ValueRange{},
+                  [&](OpBuilder &nb3, Location, Value i, ValueRange) {
+                    OpBuilder::InsertionGuard g3(b);
+                    b.setInsertionPoint(nb3.getInsertionBlock(),
+                                        nb3.getInsertionPoint());
+                    microKernel(aView, aBase, source, panelBase, rowStride, cView,
+                                cBase, i, j, k0, kc);
+                    scf::YieldOp::create(b, loc);
+                  });
+              scf::YieldOp::create(b, loc);
+            });
+        scf::YieldOp::create(b, loc);
+      });
+}
+
+/// packed[(panel * kc_max + kk) * nr + x] = b[k0 + kk, min(j + x, N - 1)] for
+/// the panels of columns [j0, jEnd): columns past N repeat the last one, so
+/// the kernel computes (and then drops) finite values there.
+void KernelBuilder::packB(Value packed, Value bView, Value bBase, Value j0, Value jEnd,
+                          Value k0, Value kc) {
+  int64_t N = c.loopSizes[c.n];
+  int64_t nStride = c.b.coef[c.n], kStride = c.b.coef[c.k];
+  scf::ForOp::create(
+      b, loc, j0, jEnd, idx(blk.nr), ValueRange{},
+      [&](OpBuilder &nb1, Location, Value j, ValueRange) {
+        OpBuilder::InsertionGuard g1(b);
+        b.setInsertionPoint(nb1.getInsertionBlock(), nb1.getInsertionPoint());
+        Value panel = arith::DivUIOp::create(b, loc, arith::SubIOp::create(b, loc, j, j0),
+                                             idx(blk.nr));
+        Value panelBase = mul(panel, blk.kc * blk.nr);
+        if (nStride == 1) {
+          // Rows of b are contiguous: copy vectors, masked at the right edge.
+          SmallVector<Value> masks;
+          for (int64_t v = 0; v < blk.nr / blk.lanes; ++v)
+            masks.push_back(edgeMask(add(j, idx(v * blk.lanes))));
+          Value zero = arith::ConstantOp::create(
+              b, loc, vecType, DenseElementsAttr::get(vecType, b.getFloatAttr(c.elementType, 0.0)));
+          scf::ForOp::create(
+              b, loc, idx(0), kc, idx(1), ValueRange{},
+              [&](OpBuilder &nb2, Location, Value kk, ValueRange) {
+                OpBuilder::InsertionGuard g2(b);
+                b.setInsertionPoint(nb2.getInsertionBlock(), nb2.getInsertionPoint());
+                Value src = add(add(bBase, j), mul(add(k0, kk), kStride));
+                Value dst = add(panelBase, mul(kk, blk.nr));
+                for (int64_t v = 0; v < blk.nr / blk.lanes; ++v) {
+                  Value off = idx(v * blk.lanes);
+                  Value row = N % blk.nr == 0
+                                  ? Value(vector::LoadOp::create(b, loc, vecType, bView,
+                                                                 ValueRange{add(src, off)}))
+                                  : Value(vector::MaskedLoadOp::create(
+                                        b, loc, vecType, bView, ValueRange{add(src, off)},
+                                        masks[v], zero));
+                  vector::StoreOp::create(b, loc, row, packed, ValueRange{add(dst, off)});
+                }
+                scf::YieldOp::create(b, loc);
+              });
+        } else {
+          // Transposed b: walk each column down k (contiguous when k's
+          // stride is 1) and scatter it into the panel.
+          for (int64_t x = 0; x < blk.nr; ++x) {
+            Value col = minIdx(add(j, idx(x)), idx(N - 1));
+            Value colBase = add(add(bBase, mul(col, nStride)), mul(k0, kStride));
+            scf::ForOp::create(
+                b, loc, idx(0), kc, idx(1), ValueRange{},
+                [&](OpBuilder &nb2, Location, Value kk, ValueRange) {
+                  OpBuilder::InsertionGuard g2(b);
+                  b.setInsertionPoint(nb2.getInsertionBlock(), nb2.getInsertionPoint());
+                  Value v = memref::LoadOp::create(b, loc, bView,
+                                                   ValueRange{add(colBase, mul(kk, kStride))});
+                  memref::StoreOp::create(
+                      b, loc, v, packed,
+                      ValueRange{add(add(panelBase, mul(kk, blk.nr)), idx(x))});
+                  scf::YieldOp::create(b, loc);
+                });
+          }
+        }
+        scf::YieldOp::create(b, loc);
+      });
+}
+
+/// out[i .. i+mr, j .. j+nr] += a[i .. i+mr, k0 .. k0+kc] * bPanel, with the
+/// tile in registers across the k loop.
+void KernelBuilder::microKernel(Value aView, Value aBase, Value bSource,
+                                Value bPanelBase, int64_t bRowStride, Value cView,
+                                Value cBase, Value i, Value j, Value k0, Value kc) {
+  int64_t M = c.loopSizes[c.m], N = c.loopSizes[c.n];
+  int64_t vectors = blk.nr / blk.lanes;
+  bool ragged = N % blk.nr != 0; // some column panel is partial
+  // Each row's start in a; rows past M read row M-1 again.
+  SmallVector<Value> aRows;
+  for (int64_t r = 0; r < blk.mr; ++r) {
+    Value row = blk.mr > 1 ? minIdx(add(i, idx(r)), idx(M - 1)) : i;
+    aRows.push_back(add(add(aBase, mul(row, c.a.coef[c.m])), mul(k0, c.a.coef[c.k])));
+  }
+  SmallVector<Value> masks;
+  Value zero = arith::ConstantOp::create(
+      b, loc, vecType, DenseElementsAttr::get(vecType, b.getFloatAttr(c.elementType, 0.0)));
+  if (ragged)
+    for (int64_t v = 0; v < vectors; ++v)
+      masks.push_back(edgeMask(add(j, idx(v * blk.lanes))));
+  bool maskedB = ragged && !blk.packB;
+
+  SmallVector<Value> init(blk.mr * vectors, zero);
+  auto loop = scf::ForOp::create(
+      b, loc, idx(0), kc, idx(1), init,
+      [&](OpBuilder &nb, Location, Value kk, ValueRange acc) {
+        OpBuilder::InsertionGuard g(b);
+        b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
+        Value bRow = add(bPanelBase, mul(kk, bRowStride));
+        SmallVector<Value> bVecs;
+        for (int64_t v = 0; v < vectors; ++v) {
+          Value at = add(bRow, idx(v * blk.lanes));
+          bVecs.push_back(maskedB ? Value(vector::MaskedLoadOp::create(
+                                        b, loc, vecType, bSource, ValueRange{at}, masks[v], zero))
+                                  : Value(vector::LoadOp::create(b, loc, vecType, bSource,
+                                                                 ValueRange{at})));
+        }
+        SmallVector<Value> next;
+        Value aStep = mul(kk, c.a.coef[c.k]);
+        for (int64_t r = 0; r < blk.mr; ++r) {
+          Value a = memref::LoadOp::create(b, loc, aView, ValueRange{add(aRows[r], aStep)});
+          Value splat = vector::BroadcastOp::create(b, loc, vecType, a);
+          for (int64_t v = 0; v < vectors; ++v)
+            next.push_back(
+                vector::FMAOp::create(b, loc, splat, bVecs[v], acc[r * vectors + v]));
+        }
+        scf::YieldOp::create(b, loc, next);
+      });
+
+  // Add the tile to the output, row by row; rows past M are dropped.
+  for (int64_t r = 0; r < blk.mr; ++r) {
+    Value row = add(i, idx(r));
+    auto emitRow = [&] {
+      Value rowBase = add(add(cBase, mul(row, c.c.coef[c.m])), j);
+      for (int64_t v = 0; v < vectors; ++v) {
+        Value at = add(rowBase, idx(v * blk.lanes));
+        Value tile = loop.getResult(r * vectors + v);
+        if (ragged) {
+          Value old = vector::MaskedLoadOp::create(b, loc, vecType, cView, ValueRange{at},
+                                                   masks[v], zero);
+          Value sum = arith::AddFOp::create(b, loc, old, tile);
+          vector::MaskedStoreOp::create(b, loc, cView, ValueRange{at}, masks[v], sum);
+        } else {
+          Value old = vector::LoadOp::create(b, loc, vecType, cView, ValueRange{at});
+          Value sum = arith::AddFOp::create(b, loc, old, tile);
+          vector::StoreOp::create(b, loc, sum, cView, ValueRange{at});
+        }
+      }
+    };
+    if (r == 0 || (M % blk.mr == 0 && blk.mc % blk.mr == 0)) {
+      emitRow();
+      continue;
+    }
+    Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, row, idx(M));
+    auto ifOp = scf::IfOp::create(b, loc, inside, /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    emitRow();
+  }
+}
+
+struct LowerContractionsPass
+    : mlir::dlc::impl::LowerContractionsBase<LowerContractionsPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    std::vector<Contraction> found;
+    getOperation().walk([&](linalg::GenericOp op) {
+      FailureOr<Contraction> c = match(op);
+      if (failed(c))
+        return;
+      int64_t flops = 2;
+      for (int64_t s : c->loopSizes)
+        flops *= s;
+      if (flops >= minFlops)
+        found.push_back(*c);
+    });
+    for (Contraction &c : found) {
+      OpBuilder b(c.op);
+      Blocking blk = chooseBlocking(c, vectorBits);
+      KernelBuilder(b, c.op.getLoc(), c, blk).build();
+      c.op.erase();
+    }
+  }
+};
+
+} // namespace

@@ -1,0 +1,140 @@
+// dlc-lower-contractions: matrix-product linalg.generics become tasks over
+// output tiles (scf.parallel) with a register-tiled vector micro-kernel;
+// everything else is left alone.
+// RUN: dlc-opt %s --pass-pipeline='builtin.module(func.func(dlc-lower-contractions{vector-bits=512}))' -split-input-file | FileCheck %s --check-prefixes=CHECK,AVX512
+// RUN: dlc-opt %s --pass-pipeline='builtin.module(func.func(dlc-lower-contractions{vector-bits=256}))' -split-input-file | FileCheck %s --check-prefixes=CHECK,AVX2
+
+#a = affine_map<(m, k, n) -> (m, k)>
+#b = affine_map<(m, k, n) -> (k, n)>
+#c = affine_map<(m, k, n) -> (m, n)>
+
+// A dense layer's shape, b row-major and small: streamed in place (no
+// packing buffer), 8 tasks, a 6x64 (24 accumulators with AVX-512) or 6x16
+// (12 with AVX2) register tile.
+// CHECK-LABEL: func.func @dense
+// CHECK-NOT: linalg.generic
+// CHECK-NOT: memref.alloca
+// CHECK: scf.parallel
+// CHECK: scf.for
+// AVX512: scf.for {{.*}} iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
+// AVX2: scf.for {{.*}} iter_args({{.*}}) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>) {
+// CHECK: vector.load
+// CHECK: memref.load
+// CHECK: vector.broadcast
+// CHECK: vector.fma
+// CHECK: scf.yield
+// Full tiles on the right (256 % 64 == 0): plain loads and stores.
+// CHECK-NOT: vector.maskedstore
+// CHECK: arith.addf
+// CHECK: vector.store
+func.func @dense(%x: memref<64x784xf32>, %w: memref<784x256xf32>, %y: memref<64x256xf32>) {
+  linalg.generic {indexing_maps = [#a, #b, #c],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%x, %w : memref<64x784xf32>, memref<784x256xf32>) outs(%y : memref<64x256xf32>) {
+  ^bb0(%p: f32, %q: f32, %acc: f32):
+    %0 = arith.mulf %p, %q : f32
+    %1 = arith.addf %acc, %0 : f32
+    linalg.yield %1 : f32
+  }
+  return
+}
+
+// -----
+
+#a = affine_map<(m, n, k) -> (m, k)>
+#bt = affine_map<(m, n, k) -> (n, k)>
+#c = affine_map<(m, n, k) -> (m, n)>
+
+// b transposed (a dot-product nest, as Gemm with transB lowers): b is packed
+// into a 64-byte aligned stack buffer, columns walked down k; the ragged
+// right edge (70 columns) uses masked loads and stores of the output.
+// CHECK-LABEL: func.func @transposed_b
+// CHECK: scf.parallel
+// CHECK: memref.alloca() {alignment = 64 : i64} : memref<{{[0-9]+}}xf32>
+// CHECK: memref.store
+// CHECK: vector.fma
+// CHECK: vector.maskedload
+// CHECK: vector.maskedstore
+func.func @transposed_b(%x: memref<45x600xf32>, %w: memref<70x600xf32>, %y: memref<45x70xf32>) {
+  linalg.generic {indexing_maps = [#a, #bt, #c],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<45x600xf32>, memref<70x600xf32>) outs(%y : memref<45x70xf32>) {
+  ^bb0(%p: f32, %q: f32, %acc: f32):
+    %0 = arith.mulf %p, %q : f32
+    %1 = arith.addf %0, %acc : f32
+    linalg.yield %1 : f32
+  }
+  return
+}
+
+// -----
+
+#a = affine_map<(b, m, k, n) -> (0, m, k)>
+#b = affine_map<(b, m, k, n) -> (b, k, n)>
+#c = affine_map<(b, m, k, n) -> (b, m, n)>
+
+// A batch loop, broadcast in a: one task per batch element at least; f64
+// vectors have half the lanes.
+// CHECK-LABEL: func.func @batched_f64
+// CHECK: scf.parallel
+// CHECK: arith.remui
+// AVX512: vector.fma {{.*}} : vector<8xf64>
+// AVX2: vector.fma {{.*}} : vector<4xf64>
+func.func @batched_f64(%x: memref<1x20x30xf64>, %w: memref<4x30x33xf64>, %y: memref<4x20x33xf64>) {
+  linalg.generic {indexing_maps = [#a, #b, #c],
+                  iterator_types = ["parallel", "parallel", "reduction", "parallel"]}
+      ins(%x, %w : memref<1x20x30xf64>, memref<4x30x33xf64>) outs(%y : memref<4x20x33xf64>) {
+  ^bb0(%p: f64, %q: f64, %acc: f64):
+    %0 = arith.mulf %p, %q : f64
+    %1 = arith.addf %acc, %0 : f64
+    linalg.yield %1 : f64
+  }
+  return
+}
+
+// -----
+
+// Left for the loop lowering: below min-flops; a matrix-vector product (no
+// n loop); a body that is not multiply-accumulate; integers.
+// CHECK-LABEL: func.func @not_contractions
+// CHECK-NOT: vector.fma
+// CHECK-COUNT-4: linalg.generic
+// CHECK-NOT: vector.fma
+func.func @not_contractions(%s: memref<4x4xf32>, %so: memref<4x4xf32>,
+                            %m: memref<64x100xf32>, %v: memref<100xf32>, %mv: memref<64xf32>,
+                            %a: memref<64x100xf32>, %b: memref<100x64xf32>, %o: memref<64x64xf32>,
+                            %ia: memref<64x100xi32>, %ib: memref<100x64xi32>, %io: memref<64x64xi32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, k, n) -> (m, k)>, affine_map<(m, k, n) -> (k, n)>, affine_map<(m, k, n) -> (m, n)>],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%s, %s : memref<4x4xf32>, memref<4x4xf32>) outs(%so : memref<4x4xf32>) {
+  ^bb0(%p: f32, %q: f32, %acc: f32):
+    %0 = arith.mulf %p, %q : f32
+    %1 = arith.addf %acc, %0 : f32
+    linalg.yield %1 : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(m, k) -> (m, k)>, affine_map<(m, k) -> (k)>, affine_map<(m, k) -> (m)>],
+                  iterator_types = ["parallel", "reduction"]}
+      ins(%m, %v : memref<64x100xf32>, memref<100xf32>) outs(%mv : memref<64xf32>) {
+  ^bb0(%p: f32, %q: f32, %acc: f32):
+    %0 = arith.mulf %p, %q : f32
+    %1 = arith.addf %acc, %0 : f32
+    linalg.yield %1 : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(m, k, n) -> (m, k)>, affine_map<(m, k, n) -> (k, n)>, affine_map<(m, k, n) -> (m, n)>],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<64x100xf32>, memref<100x64xf32>) outs(%o : memref<64x64xf32>) {
+  ^bb0(%p: f32, %q: f32, %acc: f32):
+    %0 = arith.mulf %p, %q : f32
+    %1 = arith.maximumf %acc, %0 : f32
+    linalg.yield %1 : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(m, k, n) -> (m, k)>, affine_map<(m, k, n) -> (k, n)>, affine_map<(m, k, n) -> (m, n)>],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%ia, %ib : memref<64x100xi32>, memref<100x64xi32>) outs(%io : memref<64x64xi32>) {
+  ^bb0(%p: i32, %q: i32, %acc: i32):
+    %0 = arith.muli %p, %q : i32
+    %1 = arith.addi %acc, %0 : i32
+    linalg.yield %1 : i32
+  }
+  return
+}
