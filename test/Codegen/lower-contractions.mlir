@@ -45,9 +45,9 @@ func.func @dense(%x: memref<64x784xf32>, %w: memref<784x256xf32>, %y: memref<64x
 #bt = affine_map<(m, n, k) -> (n, k)>
 #c = affine_map<(m, n, k) -> (m, n)>
 
-// b transposed (a dot-product nest, as Gemm with transB lowers): b is packed
-// into a 64-byte aligned stack buffer, columns walked down k; the ragged
-// right edge (70 columns) uses masked loads and stores of the output.
+// b transposed (a dot-product nest, as Gemm with transB lowers) and many
+// rows: b is packed into a 64-byte aligned stack buffer, columns walked down
+// k; the ragged right edge (70 columns) uses masked loads and stores.
 // CHECK-LABEL: func.func @transposed_b
 // CHECK: scf.parallel
 // CHECK: memref.alloca() {alignment = 64 : i64} : memref<{{[0-9]+}}xf32>
@@ -55,7 +55,35 @@ func.func @dense(%x: memref<64x784xf32>, %w: memref<784x256xf32>, %y: memref<64x
 // CHECK: vector.fma
 // CHECK: vector.maskedload
 // CHECK: vector.maskedstore
-func.func @transposed_b(%x: memref<45x600xf32>, %w: memref<70x600xf32>, %y: memref<45x70xf32>) {
+func.func @transposed_b(%x: memref<200x600xf32>, %w: memref<70x600xf32>, %y: memref<200x70xf32>) {
+  linalg.generic {indexing_maps = [#a, #bt, #c],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<200x600xf32>, memref<70x600xf32>) outs(%y : memref<200x70xf32>) {
+  ^bb0(%p: f32, %q: f32, %acc: f32):
+    %0 = arith.mulf %p, %q : f32
+    %1 = arith.addf %0, %acc : f32
+    linalg.yield %1 : f32
+  }
+  return
+}
+
+// b transposed and few rows (a dense layer's x W^T at batch 45): no packing;
+// both operands stream along k in vectors (a 4x4 tile of 16 partial-sum
+// vectors with AVX-512, 2x4 with AVX2), k's tail (600 % 16 = 8, 600 % 8 = 0)
+// masked, each sum reduced at the end and a row of 4 results stored
+// (masked: 70 % 4 != 0).
+// CHECK-LABEL: func.func @transposed_b_few_rows
+// CHECK-NOT: memref.alloca
+// CHECK: scf.parallel
+// AVX512: scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// AVX2: scf.for {{.*}} -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
+// CHECK: vector.fma
+// AVX512: vector.constant_mask [8] : vector<16xi1>
+// AVX512: vector.maskedload
+// CHECK: vector.reduction <add>, {{.*}} fastmath<reassoc>
+// CHECK: vector.from_elements {{.*}} : vector<4xf32>
+// CHECK: vector.maskedstore {{.*}} vector<4xi1>, vector<4xf32>
+func.func @transposed_b_few_rows(%x: memref<45x600xf32>, %w: memref<70x600xf32>, %y: memref<45x70xf32>) {
   linalg.generic {indexing_maps = [#a, #bt, #c],
                   iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%x, %w : memref<45x600xf32>, memref<70x600xf32>) outs(%y : memref<45x70xf32>) {
@@ -136,5 +164,101 @@ func.func @not_contractions(%s: memref<4x4xf32>, %so: memref<4x4xf32>,
     %1 = arith.addi %acc, %0 : i32
     linalg.yield %1 : i32
   }
+  return
+}
+
+// -----
+
+#a = affine_map<(m, k, n) -> (m, k)>
+#b = affine_map<(m, k, n) -> (k, n)>
+#c = affine_map<(m, k, n) -> (m, n)>
+#id = affine_map<(m, n) -> (m, n)>
+#row = affine_map<(m, n) -> (n)>
+
+// A dense layer with bias and ReLU: the zero fill is folded (the first k
+// block stores instead of adding), the bias + ReLU generic runs on the tile
+// in registers and writes its own buffer (allocated after the contraction,
+// so moved before the kernel); the raw product, read by nothing else, is
+// never stored. Several k blocks (K = 1000): the epilogue only in the last.
+// CHECK-LABEL: func.func @dense_bias_relu
+// CHECK: %[[D:.*]] = memref.alloc() : memref<64x256xf32>
+// CHECK-NOT: linalg.fill
+// CHECK-NOT: linalg.generic
+// CHECK: scf.parallel
+// CHECK: scf.if
+// CHECK: } else {
+// CHECK: scf.if
+// CHECK: vector.load
+// CHECK: arith.addf {{.*}} : vector<{{[0-9]+}}xf32>
+// CHECK: arith.maximumf {{.*}} : vector<{{[0-9]+}}xf32>
+// CHECK: vector.store
+// CHECK: } else {
+// CHECK-NOT: linalg.generic
+// CHECK: memref.copy %[[D]]
+func.func @dense_bias_relu(%x: memref<64x1000xf32>, %w: memref<1000x256xf32>,
+                           %bias: memref<256xf32>, %y: memref<64x256xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %c = memref.alloc() : memref<64x256xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<64x256xf32>)
+  linalg.generic {indexing_maps = [#a, #b, #c],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%x, %w : memref<64x1000xf32>, memref<1000x256xf32>) outs(%c : memref<64x256xf32>) {
+  ^bb0(%p: f32, %q: f32, %acc: f32):
+    %0 = arith.mulf %p, %q : f32
+    %1 = arith.addf %acc, %0 : f32
+    linalg.yield %1 : f32
+  }
+  %d = memref.alloc() : memref<64x256xf32>
+  linalg.generic {indexing_maps = [#id, #row, #id],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%c, %bias : memref<64x256xf32>, memref<256xf32>) outs(%d : memref<64x256xf32>) {
+  ^bb0(%v: f32, %bv: f32, %out: f32):
+    %0 = arith.addf %v, %bv : f32
+    %1 = arith.maximumf %0, %zero : f32
+    linalg.yield %1 : f32
+  }
+  memref.copy %d, %y : memref<64x256xf32> to memref<64x256xf32>
+  return
+}
+
+// -----
+
+#a = affine_map<(m, k, n) -> (m, k)>
+#b = affine_map<(m, k, n) -> (k, n)>
+#c = affine_map<(m, k, n) -> (m, n)>
+#id = affine_map<(m, n) -> (m, n)>
+
+// The raw product is also read after the epilogue (as a pre-activation is
+// by its gradient): the kernel stores it too. An op between the fill and the
+// contraction that writes memory keeps the fill.
+// CHECK-LABEL: func.func @product_still_needed
+// CHECK: linalg.fill
+// CHECK: memref.copy
+// CHECK: scf.parallel
+// CHECK: math.tanh {{.*}} : vector<
+// CHECK-NOT: linalg.generic
+// CHECK: return
+func.func @product_still_needed(%x: memref<32x64xf32>, %w: memref<64x48xf32>,
+                                %y: memref<32x48xf32>, %z: memref<32x48xf32>,
+                                %s: memref<4xf32>, %t: memref<4xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %c = memref.alloc() : memref<32x48xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<32x48xf32>)
+  memref.copy %s, %t : memref<4xf32> to memref<4xf32>
+  linalg.generic {indexing_maps = [#a, #b, #c],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%x, %w : memref<32x64xf32>, memref<64x48xf32>) outs(%c : memref<32x48xf32>) {
+  ^bb0(%p: f32, %q: f32, %acc: f32):
+    %0 = arith.mulf %p, %q : f32
+    %1 = arith.addf %acc, %0 : f32
+    linalg.yield %1 : f32
+  }
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%c : memref<32x48xf32>) outs(%y : memref<32x48xf32>) {
+  ^bb0(%v: f32, %out: f32):
+    %0 = math.tanh %v : f32
+    linalg.yield %0 : f32
+  }
+  memref.copy %c, %z : memref<32x48xf32> to memref<32x48xf32>
   return
 }

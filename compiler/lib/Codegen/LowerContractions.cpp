@@ -18,6 +18,8 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/Support/MathExtras.h"
 
 namespace mlir::dlc {
@@ -39,6 +41,17 @@ struct FlatOperand {
   SmallVector<int64_t> coef;
 };
 
+/// The elementwise linalg.generic right after a contraction that reads its
+/// result: evaluated on the output tile while it is still in registers.
+/// Operands are flattened over the contraction's loops.
+struct Epilogue {
+  linalg::GenericOp op;
+  unsigned resultInput = 0;          // which input is the contraction's output
+  SmallVector<FlatOperand> inputs;   // [resultInput] unused
+  FlatOperand out;
+  bool writeResult = true;           // the raw product is read elsewhere too
+};
+
 /// A linalg.generic recognized as out[batch, m, n] += a[.., m, k] * b[.., k, n].
 struct Contraction {
   linalg::GenericOp op;
@@ -48,6 +61,8 @@ struct Contraction {
   unsigned m = 0, n = 0, k = 0;
   SmallVector<unsigned> batch;
   SmallVector<int64_t> loopSizes;
+  linalg::FillOp zeroFill; // the output's zero fill, folded into the kernel
+  std::optional<Epilogue> epilogue;
 };
 
 /// The operand's flat form, or failure for a dynamic shape or layout, or a
@@ -163,6 +178,101 @@ FailureOr<Contraction> match(linalg::GenericOp op) {
   return c;
 }
 
+/// The zero fill of the contraction's output, when nothing between it and
+/// the contraction touches memory.
+linalg::FillOp findZeroFill(Contraction &c) {
+  for (Operation *op = c.op->getPrevNode(); op; op = op->getPrevNode()) {
+    if (auto fill = dyn_cast<linalg::FillOp>(op)) {
+      if (fill.getDpsInits()[0] != c.c.memref)
+        return {};
+      auto cst = fill.getInputs()[0].getDefiningOp<arith::ConstantOp>();
+      auto zero = cst ? dyn_cast<FloatAttr>(cst.getValue()) : FloatAttr();
+      return zero && zero.getValue().isPosZero() ? fill : linalg::FillOp();
+    }
+    if (!isMemoryEffectFree(op))
+      return {};
+  }
+  return {};
+}
+
+/// Whether the scalar op can be applied lane by lane to vectors.
+bool isVectorizable(Operation &op) {
+  auto scalar = [](Type t) { return t.isIntOrFloat(); };
+  if (!llvm::all_of(op.getResultTypes(), scalar) ||
+      !llvm::all_of(op.getOperandTypes(), scalar) || op.getNumRegions() != 0)
+    return false;
+  return isa<arith::ConstantOp>(op) ||
+         (op.hasTrait<OpTrait::Elementwise>() && isMemoryEffectFree(&op));
+}
+
+/// The elementwise op that consumes the contraction's result, if it can run
+/// on the kernel's tiles: next in the block (but for allocations and pure
+/// ops), all-parallel over the output's
+/// index space (identity maps for the result and its own output), every
+/// other input indexed so that a row of the tile is contiguous or constant,
+/// and a body of lane-wise ops that does not read its output.
+std::optional<Epilogue> findEpilogue(Contraction &c) {
+  Operation *next = c.op->getNextNode();
+  while (next && (isa<memref::AllocOp>(next) || isMemoryEffectFree(next)))
+    next = next->getNextNode();
+  auto op = dyn_cast_or_null<linalg::GenericOp>(next);
+  if (!op || !op.hasPureBufferSemantics() || op.getNumDpsInits() != 1 ||
+      op.getNumParallelLoops() != op.getNumLoops())
+    return std::nullopt;
+  Value result = c.c.memref;
+  auto resultType = cast<MemRefType>(result.getType());
+  if (op.getNumLoops() != resultType.getRank() ||
+      op.getDpsInits()[0].getType() != resultType)
+    return std::nullopt;
+  Block &body = op.getRegion().front();
+  if (!body.getArguments().back().use_empty() ||
+      !llvm::all_of(body.without_terminator(), isVectorizable))
+    return std::nullopt;
+
+  // Maps over the epilogue's loops (the result's dims) composed with the
+  // contraction's output map give maps over the contraction's loops.
+  AffineMap toResult = c.op.getIndexingMapsArray()[2];
+  unsigned numLoops = c.op.getNumLoops();
+  Epilogue e;
+  e.op = op;
+  int resultUses = 0;
+  for (OpOperand *in : op.getDpsInputOperands()) {
+    AffineMap map = op.getMatchingIndexingMap(in);
+    if (in->get() == result) {
+      if (!map.isIdentity())
+        return std::nullopt;
+      e.resultInput = in->getOperandNumber();
+      ++resultUses;
+      e.inputs.push_back({});
+      continue;
+    }
+    auto type = dyn_cast<MemRefType>(in->get().getType());
+    if (!type || type.getElementType() != c.elementType)
+      return std::nullopt;
+    FailureOr<FlatOperand> flat = flatten(in->get(), map.compose(toResult), numLoops);
+    if (failed(flat) || flat->coef[c.n] > 1)
+      return std::nullopt;
+    e.inputs.push_back(*flat);
+  }
+  OpOperand *init = op.getDpsInitOperand(0);
+  if (resultUses != 1 || !op.getMatchingIndexingMap(init).isIdentity())
+    return std::nullopt;
+  FailureOr<FlatOperand> out =
+      flatten(init->get(), op.getMatchingIndexingMap(init).compose(toResult), numLoops);
+  if (failed(out) || out->coef[c.n] != 1)
+    return std::nullopt;
+  e.out = *out;
+  // The raw product is still needed if anything but the fill, the
+  // contraction and the epilogue reads it (an activation's gradient).
+  e.writeResult = e.out.memref != result &&
+                  (!result.getDefiningOp<memref::AllocOp>() ||
+                   llvm::any_of(result.getUsers(), [&](Operation *user) {
+                     return user != c.op && user != op &&
+                            user != c.zeroFill.getOperation();
+                   }));
+  return e;
+}
+
 /// The blocking of one contraction. All sizes are in elements.
 struct Blocking {
   int64_t lanes;     // vector length L
@@ -170,6 +280,7 @@ struct Blocking {
   int64_t kc;        // k block
   int64_t mc, nc;    // task tile (multiples of mr, nr)
   bool packB;        // copy b into kc x nr panels, or stream it in place
+  bool dot;          // dot-product kernel: nr scalar columns, k in vectors
 };
 
 Blocking chooseBlocking(const Contraction &c, unsigned vectorBits) {
@@ -210,6 +321,26 @@ Blocking chooseBlocking(const Contraction &c, unsigned vectorBits) {
   int64_t bBytes = K * N * c.elementBits / 8;
   bool rowMajorB = c.b.coef[c.n] == 1;
   blk.packB = !rowMajorB || (bBytes > (1 << 20) && blk.mc > 2 * blk.mr);
+  blk.dot = false;
+
+  // b transposed (k contiguous, as in x W^T) and few rows: packing b would
+  // cost as much as the product itself (a scalar copy per element of b for
+  // every 16-odd FMAs per element). Then both operands stream along k
+  // instead: an mr x nr tile of dot products, each a vector of partial
+  // sums over k, reduced at the end.
+  if (!rowMajorB && c.b.coef[c.k] == 1 && c.a.coef[c.k] == 1 && M < 128) {
+    blk.dot = true;
+    blk.packB = false;
+    blk.mr = std::min<int64_t>(registers >= 32 ? 4 : 2, M);
+    blk.nr = 4;
+    blk.kc = K;
+    blk.nc = std::min<int64_t>(llvm::alignTo(N, blk.nr), 256);
+    blk.mc = llvm::alignTo(M, blk.mr);
+    while (tasks() < kMinTasks && blk.nc >= 4 * blk.nr)
+      blk.nc = llvm::alignTo(blk.nc / 2, blk.nr);
+    while (tasks() < kMinTasks && blk.mc >= 4 * blk.mr)
+      blk.mc = llvm::alignTo(blk.mc / 2, blk.mr);
+  }
   return blk;
 }
 
@@ -241,13 +372,31 @@ private:
                                              ArrayRef<int64_t>{1});
   }
 
-  /// A mask of the lanes of the vector starting at column `col` that lie
-  /// before column N.
-  Value edgeMask(Value col) {
+  /// A mask of the lanes of the vector of `width` starting at column `col`
+  /// that lie before column N.
+  Value edgeMask(Value col, int64_t width = 0) {
+    width = width ? width : blk.lanes;
     Value left = arith::SubIOp::create(b, loc, idx(c.loopSizes[c.n]), col);
     left = arith::MaxSIOp::create(b, loc, left, idx(0));
-    left = minIdx(left, idx(blk.lanes));
-    return vector::CreateMaskOp::create(b, loc, maskType, ValueRange{left});
+    left = minIdx(left, idx(width));
+    return vector::CreateMaskOp::create(b, loc, VectorType::get({width}, b.getI1Type()),
+                                        ValueRange{left});
+  }
+  /// Runs `body(row)` for tile row r (at `row`) unless it lies past M; the
+  /// first row of a tile never does.
+  void guardRow(Value row, int64_t r, function_ref<void(Value)> body) {
+    int64_t M = c.loopSizes[c.m];
+    if (r == 0 || (M % blk.mr == 0 && blk.mc % blk.mr == 0))
+      return body(row);
+    Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, row, idx(M));
+    auto ifOp = scf::IfOp::create(b, loc, inside, /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    body(row);
+  }
+  Value zeros(VectorType type) {
+    return arith::ConstantOp::create(
+        b, loc, type, DenseElementsAttr::get(type, b.getFloatAttr(c.elementType, 0.0)));
   }
 
   void buildTask(Value task);
@@ -257,9 +406,24 @@ private:
                    int64_t bRowStride, Value cView, Value cBase, Value i, Value j,
                    Value k0, Value kc);
 
+  /// Where the task's batch element starts in `op`.
+  Value batchBase(const FlatOperand &op) {
+    Value base = idx(0);
+    for (auto [d, iv] : batchIvs)
+      base = add(base, mul(iv, op.coef[d]));
+    return base;
+  }
+  void dotKernel(Value aBase, Value bBase, Value cBase, Value i, Value j);
+  void storeTiles(Value k0, Value kc, function_ref<void(bool, bool)> store);
+  void storeRow(Value sum, Value row, Value col, Value cBase, Value mask, bool addOld,
+                bool applyEpilogue);
+  Value evalEpilogue(Value result, Value row, Value col, Value mask);
+
   OpBuilder &b;
   Location loc;
   const Contraction &c;
+  SmallVector<std::pair<unsigned, Value>> batchIvs;
+  SmallVector<Value> epilogueViews; // flat views of the epilogue's operands
   const Blocking &blk;
   VectorType vecType, maskType;
   Value aView, bView, cView;
@@ -269,6 +433,11 @@ void KernelBuilder::build() {
   aView = flatView(c.a);
   bView = flatView(c.b);
   cView = flatView(c.c);
+  if (c.epilogue) {
+    for (auto [n, in] : llvm::enumerate(c.epilogue->inputs))
+      epilogueViews.push_back(n == c.epilogue->resultInput ? Value() : flatView(in));
+    epilogueViews.push_back(flatView(c.epilogue->out));
+  }
   int64_t M = c.loopSizes[c.m], N = c.loopSizes[c.n];
   int64_t tasks = llvm::divideCeil(M, blk.mc) * llvm::divideCeil(N, blk.nc);
   for (unsigned d : c.batch)
@@ -296,6 +465,7 @@ void KernelBuilder::buildTask(Value task) {
   for (unsigned d : llvm::reverse(c.batch)) {
     Value iv = arith::RemUIOp::create(b, loc, rest, idx(c.loopSizes[d]));
     rest = arith::DivUIOp::create(b, loc, rest, idx(c.loopSizes[d]));
+    batchIvs.push_back({d, iv});
     aBase = add(aBase, mul(iv, c.a.coef[d]));
     bBase = add(bBase, mul(iv, c.b.coef[d]));
     cBase = add(cBase, mul(iv, c.c.coef[d]));
@@ -344,8 +514,11 @@ void KernelBuilder::buildTask(Value task) {
                     OpBuilder::InsertionGuard g3(b);
                     b.setInsertionPoint(nb3.getInsertionBlock(),
                                         nb3.getInsertionPoint());
-                    microKernel(aView, aBase, source, panelBase, rowStride, cView,
-                                cBase, i, j, k0, kc);
+                    if (blk.dot)
+                      dotKernel(aBase, bBase, cBase, i, j);
+                    else
+                      microKernel(aView, aBase, source, panelBase, rowStride, cView,
+                                  cBase, i, j, k0, kc);
                     scf::YieldOp::create(b, loc);
                   });
               scf::YieldOp::create(b, loc);
@@ -468,36 +641,193 @@ void KernelBuilder::microKernel(Value aView, Value aBase, Value bSource,
         scf::YieldOp::create(b, loc, next);
       });
 
-  // Add the tile to the output, row by row; rows past M are dropped.
-  for (int64_t r = 0; r < blk.mr; ++r) {
-    Value row = add(i, idx(r));
-    auto emitRow = [&] {
-      Value rowBase = add(add(cBase, mul(row, c.c.coef[c.m])), j);
-      for (int64_t v = 0; v < vectors; ++v) {
-        Value at = add(rowBase, idx(v * blk.lanes));
-        Value tile = loop.getResult(r * vectors + v);
-        if (ragged) {
-          Value old = vector::MaskedLoadOp::create(b, loc, vecType, cView, ValueRange{at},
-                                                   masks[v], zero);
-          Value sum = arith::AddFOp::create(b, loc, old, tile);
-          vector::MaskedStoreOp::create(b, loc, cView, ValueRange{at}, masks[v], sum);
-        } else {
-          Value old = vector::LoadOp::create(b, loc, vecType, cView, ValueRange{at});
-          Value sum = arith::AddFOp::create(b, loc, old, tile);
-          vector::StoreOp::create(b, loc, sum, cView, ValueRange{at});
-        }
-      }
-    };
-    if (r == 0 || (M % blk.mr == 0 && blk.mc % blk.mr == 0)) {
-      emitRow();
-      continue;
-    }
-    Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, row, idx(M));
-    auto ifOp = scf::IfOp::create(b, loc, inside, /*withElseRegion=*/false);
+  storeTiles(k0, kc, [&](bool addOld, bool applyEpilogue) {
+    for (int64_t r = 0; r < blk.mr; ++r)
+      guardRow(add(i, idx(r)), r, [&](Value row) {
+        for (int64_t v = 0; v < vectors; ++v)
+          storeRow(loop.getResult(r * vectors + v), row, add(j, idx(v * blk.lanes)),
+                   cBase, ragged ? masks[v] : Value(), addOld, applyEpilogue);
+      });
+  });
+}
+
+/// Emits `store(addOld, applyEpilogue)` for the k block [k0, k0 + kc): the
+/// tile is added to the output unless the output's zero fill was folded and
+/// this is the first block; the epilogue runs in the last block.
+void KernelBuilder::storeTiles(Value k0, Value kc, function_ref<void(bool, bool)> store) {
+  int64_t K = c.loopSizes[c.k];
+  bool zeroInit = bool(c.zeroFill), epilogue = c.epilogue.has_value();
+  auto branch = [&](Value cond, auto then, auto otherwise) {
+    auto ifOp = scf::IfOp::create(b, loc, cond, /*withElseRegion=*/true);
     OpBuilder::InsertionGuard g(b);
     b.setInsertionPointToStart(ifOp.thenBlock());
-    emitRow();
+    then();
+    b.setInsertionPointToStart(ifOp.elseBlock());
+    otherwise();
+  };
+  auto eq = [&](Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, x, y);
+  };
+  if (!zeroInit && !epilogue)
+    store(true, false);
+  else if (K <= blk.kc)
+    store(!zeroInit, epilogue);
+  else
+    branch(
+        eq(k0, idx(0)), [&] { store(!zeroInit, false); },
+        [&] {
+          if (!epilogue)
+            return store(true, false);
+          branch(
+              eq(add(k0, kc), idx(K)), [&] { store(true, true); },
+              [&] { store(true, false); });
+        });
+}
+
+/// out[i .. i+mr, j .. j+nr] (+)= a[i .. i+mr, :] . b[j .. j+nr, :]^T with k
+/// contiguous in both: per k step of L, mr + nr vector loads and mr * nr
+/// FMAs into vectors of partial sums; k's tail in one masked step; each
+/// partial sum reduced (a fixed tree) at the end.
+void KernelBuilder::dotKernel(Value aBase, Value bBase, Value cBase, Value i, Value j) {
+  int64_t M = c.loopSizes[c.m], N = c.loopSizes[c.n], K = c.loopSizes[c.k];
+  int64_t L = blk.lanes, body = K - K % L;
+  SmallVector<Value> aRows, bCols;
+  for (int64_t r = 0; r < blk.mr; ++r)
+    aRows.push_back(add(aBase, mul(minIdx(add(i, idx(r)), idx(M - 1)), c.a.coef[c.m])));
+  for (int64_t x = 0; x < blk.nr; ++x)
+    bCols.push_back(add(bBase, mul(minIdx(add(j, idx(x)), idx(N - 1)), c.b.coef[c.n])));
+  Value zero = zeros(vecType);
+  auto step = [&](Value kk, ValueRange acc, Value mask) {
+    auto load = [&](Value view, Value at) -> Value {
+      if (mask)
+        return vector::MaskedLoadOp::create(b, loc, vecType, view, ValueRange{at}, mask, zero);
+      return vector::LoadOp::create(b, loc, vecType, view, ValueRange{at});
+    };
+    SmallVector<Value> as, next;
+    for (Value row : aRows)
+      as.push_back(load(aView, add(row, kk)));
+    for (int64_t x = 0; x < blk.nr; ++x) {
+      Value bv = load(bView, add(bCols[x], kk));
+      for (int64_t r = 0; r < blk.mr; ++r)
+        next.push_back(vector::FMAOp::create(b, loc, as[r], bv, acc[r * blk.nr + x]));
+    }
+    // Order: r major, like the accumulators.
+    SmallVector<Value> ordered(next.size());
+    for (int64_t x = 0; x < blk.nr; ++x)
+      for (int64_t r = 0; r < blk.mr; ++r)
+        ordered[r * blk.nr + x] = next[x * blk.mr + r];
+    return ordered;
+  };
+  SmallVector<Value> init(blk.mr * blk.nr, zero);
+  auto loop = scf::ForOp::create(
+      b, loc, idx(0), idx(body), idx(L), init,
+      [&](OpBuilder &nb, Location, Value kk, ValueRange acc) {
+        OpBuilder::InsertionGuard g(b);
+        b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
+        scf::YieldOp::create(b, loc, step(kk, acc, Value()));
+      });
+  SmallVector<Value> acc(loop.getResults());
+  if (body != K) {
+    auto maskType = VectorType::get({L}, b.getI1Type());
+    Value tail = vector::ConstantMaskOp::create(b, loc, maskType,
+                                                ArrayRef<int64_t>{K - body});
+    acc = step(idx(body), acc, tail);
   }
+  auto rowType = VectorType::get({blk.nr}, c.elementType);
+  bool ragged = N % blk.nr != 0;
+  Value mask = ragged ? edgeMask(j, blk.nr) : Value();
+  storeTiles(idx(0), idx(K), [&](bool addOld, bool applyEpilogue) {
+    for (int64_t r = 0; r < blk.mr; ++r)
+      guardRow(add(i, idx(r)), r, [&](Value row) {
+        SmallVector<Value> sums;
+        for (int64_t x = 0; x < blk.nr; ++x)
+          sums.push_back(vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD,
+                                                     acc[r * blk.nr + x], Value(),
+                                                     arith::FastMathFlags::reassoc));
+        Value sum = vector::FromElementsOp::create(b, loc, rowType, sums);
+        storeRow(sum, row, j, cBase, mask, addOld, applyEpilogue);
+      });
+  });
+}
+
+/// The epilogue's body on one vector of the tile: `result` is the
+/// contraction's value there; the other inputs are loaded (a vector along
+/// the row, or one element broadcast when it does not vary along it).
+Value KernelBuilder::evalEpilogue(Value result, Value row, Value col, Value mask) {
+  const Epilogue &e = *c.epilogue;
+  Block &body = linalg::GenericOp(e.op).getRegion().front();
+  auto type = cast<VectorType>(result.getType());
+  int64_t width = type.getDimSize(0);
+  IRMapping map;
+  Value zero = zeros(type);
+  for (auto [n, in] : llvm::enumerate(e.inputs)) {
+    Value v = result;
+    if (n != e.resultInput) {
+      Value at = add(add(batchBase(in), mul(row, in.coef[c.m])), mul(col, in.coef[c.n]));
+      if (in.coef[c.n] == 0)
+        v = vector::BroadcastOp::create(
+            b, loc, type, memref::LoadOp::create(b, loc, epilogueViews[n], ValueRange{at}));
+      else if (mask)
+        v = vector::MaskedLoadOp::create(b, loc, type, epilogueViews[n], ValueRange{at},
+                                         mask, zero);
+      else
+        v = vector::LoadOp::create(b, loc, type, epilogueViews[n], ValueRange{at});
+    }
+    map.map(body.getArgument(n), v);
+  }
+  auto vectorOf = [&](Type t) { return VectorType::get({width}, t); };
+  for (Operation &op : body.without_terminator()) {
+    if (auto cst = dyn_cast<arith::ConstantOp>(op)) {
+      auto type = vectorOf(cst.getType());
+      map.map(cst.getResult(), arith::ConstantOp::create(
+                                   b, loc, type, DenseElementsAttr::get(type, cst.getValue())));
+      continue;
+    }
+    // Values from outside the body are scalars for every lane.
+    SmallVector<Value> operands;
+    for (Value v : op.getOperands())
+      operands.push_back(map.contains(v) ? map.lookup(v)
+                                         : Value(vector::BroadcastOp::create(
+                                               b, loc, vectorOf(v.getType()), v)));
+    OperationState state(loc, op.getName());
+    state.addOperands(operands);
+    state.addAttributes(op.getAttrs());
+    for (Type t : op.getResultTypes())
+      state.addTypes(vectorOf(t));
+    Operation *vectorized = b.create(state);
+    map.map(op.getResults(), vectorized->getResults());
+  }
+  return map.lookup(body.getTerminator()->getOperand(0));
+}
+
+/// Writes one vector `sum` of a tile row at (row, col): the output gets it,
+/// plus its old value with `addOld`; with `applyEpilogue` the epilogue's
+/// output gets the epilogue of it (and the output only if read elsewhere).
+void KernelBuilder::storeRow(Value sum, Value row, Value col, Value cBase, Value mask,
+                             bool addOld, bool applyEpilogue) {
+  auto type = cast<VectorType>(sum.getType());
+  Value zero = zeros(type);
+  auto load = [&](Value view, Value at) -> Value {
+    if (mask)
+      return vector::MaskedLoadOp::create(b, loc, type, view, ValueRange{at}, mask, zero);
+    return vector::LoadOp::create(b, loc, type, view, ValueRange{at});
+  };
+  auto storeAt = [&](Value v, Value view, Value at) {
+    if (mask)
+      vector::MaskedStoreOp::create(b, loc, view, ValueRange{at}, mask, v);
+    else
+      vector::StoreOp::create(b, loc, v, view, ValueRange{at});
+  };
+  Value at = add(add(cBase, mul(row, c.c.coef[c.m])), col);
+  if (addOld)
+    sum = arith::AddFOp::create(b, loc, load(cView, at), sum);
+  if (!applyEpilogue || c.epilogue->writeResult)
+    storeAt(sum, cView, at);
+  if (!applyEpilogue)
+    return;
+  const FlatOperand &out = c.epilogue->out;
+  Value outAt = add(add(batchBase(out), mul(row, out.coef[c.m])), col);
+  storeAt(evalEpilogue(sum, row, col, mask), epilogueViews.back(), outAt);
 }
 
 struct LowerContractionsPass
@@ -516,9 +846,21 @@ struct LowerContractionsPass
         found.push_back(*c);
     });
     for (Contraction &c : found) {
+      c.zeroFill = findZeroFill(c);
+      c.epilogue = findEpilogue(c);
+      // The allocations and pure ops between the contraction and its
+      // epilogue (its output buffer, constants its body uses) move up, so
+      // that the kernel in the contraction's place sees them.
+      if (c.epilogue)
+        while (c.op->getNextNode() != c.epilogue->op.getOperation())
+          c.op->getNextNode()->moveBefore(c.op);
       OpBuilder b(c.op);
       Blocking blk = chooseBlocking(c, vectorBits);
       KernelBuilder(b, c.op.getLoc(), c, blk).build();
+      if (c.epilogue)
+        c.epilogue->op.erase();
+      if (c.zeroFill)
+        c.zeroFill.erase();
       c.op.erase();
     }
   }

@@ -98,14 +98,17 @@ void mlir::dlc::buildLowerToLLVMPipeline(OpPassManager &pm,
       llvm::report_fatal_error(llvm::Twine("dlc: bad internal pipeline: ") +
                                pipeline);
   };
+  pm.addNestedPass<func::FuncOp>(createFuseElementwise());
   add(kBufferize);
-  pm.addPass(createAssignWorkspace());
+  // Before workspace assignment: a kernel that writes its epilogue's output
+  // makes that buffer live from the kernel on, which the liveness must see.
   LowerContractionsOptions contractions;
   contractions.vectorBits = targetVectorBits(target);
   pm.addNestedPass<func::FuncOp>(createLowerContractions(contractions));
   // Kernels allocate their packing buffers in the loop body they use them
   // in; each buffer then moves to the entry of its function, once.
   add("func.func(buffer-loop-hoisting)");
+  pm.addPass(createAssignWorkspace());
   add(kLoops);
   add(kToLLVM);
   pm.addPass(createEmitPackedEntry());

@@ -178,4 +178,39 @@ def LowerContractions : Pass<"dlc-lower-contractions", "func::FuncOp"> {
                            "::mlir::vector::VectorDialect"];
 }
 
+
+def FuseElementwise : Pass<"dlc-fuse-elementwise", "func::FuncOp"> {
+  let summary = "Fuse elementwise producers into their consumers, without recomputation";
+  let description = [{
+    On linalg on tensors, before bufferization: an all-parallel
+    linalg.generic (an elementwise op, a broadcast) is fused into a
+    linalg.generic that reads its result, when the consumer reads it through
+    a permutation of all of the consumer's loops, so each element the
+    producer computed is computed once in the fused op and never stored.
+    That covers elementwise chains (bias, activation, the scaling of a
+    gradient), a reduction with its elementwise producer (a sum of squares,
+    a softmax's exponentials feeding its sum) and the per-parameter
+    optimizer update. A producer whose result has other users stays
+    available as an extra result of the fused op. Contractions are never
+    consumers here: a matrix product reads each element of an operand many
+    times, so fusing its producer would recompute it in the innermost
+    loop; its producers and its epilogue fuse in
+    dlc-lower-contractions instead.
+
+    Before:
+    ```mlir
+    %b = linalg.generic {iterator_types = ["parallel", "parallel"]}
+        ins(%mm, %bias : tensor<64x256xf32>, tensor<256xf32>) ... { addf }
+    %r = linalg.generic {iterator_types = ["parallel", "parallel"]}
+        ins(%b : tensor<64x256xf32>) ... { maximumf }
+    ```
+    After:
+    ```mlir
+    %r = linalg.generic {iterator_types = ["parallel", "parallel"]}
+        ins(%mm, %bias : tensor<64x256xf32>, tensor<256xf32>) ... { addf; maximumf }
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 #endif // DLC_CODEGEN_PASSES_TD
