@@ -58,6 +58,41 @@ Value mlir::dlc::buildElementwise(OpBuilder &b, Location loc,
   return generic.getResult(0);
 }
 
+Value mlir::dlc::buildContraction(OpBuilder &b, Location loc,
+                                  RankedTensorType resultType, Value lhs,
+                                  Value rhs, AffineMap lhsMap, AffineMap rhsMap,
+                                  AffineMap outMap, unsigned numLoops,
+                                  bool rowInnermost) {
+  SmallVector<utils::IteratorType> iterators(numLoops,
+                                             utils::IteratorType::parallel);
+  iterators.back() = utils::IteratorType::reduction;
+  if (rowInnermost && numLoops >= 2) {
+    SmallVector<unsigned> swapLast;
+    for (unsigned i = 0; i < numLoops; ++i)
+      swapLast.push_back(i);
+    std::swap(swapLast[numLoops - 2], swapLast[numLoops - 1]);
+    AffineMap perm = AffineMap::getPermutationMap(swapLast, b.getContext());
+    lhsMap = lhsMap.compose(perm);
+    rhsMap = rhsMap.compose(perm);
+    outMap = outMap.compose(perm);
+    std::swap(iterators[numLoops - 2], iterators[numLoops - 1]);
+  }
+  Value acc = createFilled(b, loc, resultType, 0.0);
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{resultType}, ValueRange{lhs, rhs}, ValueRange{acc},
+      ArrayRef<AffineMap>{lhsMap, rhsMap, outMap}, iterators,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        Value prod = arith::MulFOp::create(nb, nloc, args[0], args[1]);
+        // An inner dot product (k innermost) may be summed in any order, so
+        // LLVM can vectorize it with several partial sums.
+        auto flags = rowInnermost ? arith::FastMathFlags::none
+                                  : arith::FastMathFlags::reassoc;
+        linalg::YieldOp::create(
+            nb, nloc, Value(arith::AddFOp::create(nb, nloc, args[2], prod, flags)));
+      });
+  return generic.getResult(0);
+}
+
 AxisReduction::AxisReduction(MLIRContext *ctx, RankedTensorType type, int64_t axis)
     : identity(AffineMap::getMultiDimIdentityMap(type.getRank(), ctx)),
       reduceIters(type.getRank(), utils::IteratorType::parallel),

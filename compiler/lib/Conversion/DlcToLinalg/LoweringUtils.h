@@ -1,7 +1,8 @@
 //===- LoweringUtils.h - shared helpers of the DlcToLinalg patterns -*- C++ -*-===//
 //
 // Building blocks every op family uses: empty and filled result tensors,
-// broadcasting indexing maps, and elementwise linalg.generic construction.
+// broadcasting indexing maps, elementwise linalg.generic construction, and
+// the contraction (Matmul, Gemm, Conv).
 //
 //===----------------------------------------------------------------------===//
 
@@ -52,6 +53,21 @@ struct AxisReduction {
 /// it; `fn` computes an element.
 Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
                        ValueRange inputs, ScalarFn fn);
+
+/// acc[out] += a[aMap] * b[bMap] into a zero-filled accumulator of
+/// `resultType`, over `numLoops` loops, the last of which is the reduction
+/// in the maps given (one reduction loop; the maps are projected
+/// permutations, with batch loops that A or B may broadcast). With
+/// `rowInnermost` (B's rows run along n, the last parallel loop), the nest
+/// runs (..., k, n) instead: the inner loop then streams a row of B and of
+/// the result with unit stride and independent iterations, which LLVM
+/// vectorizes, where (..., n, k) would be a serial dot product over a
+/// strided column of B. Without it the sum is marked `reassoc` (an inner
+/// dot product may be summed in any order). The GEMM codegen recognizes
+/// exactly this form.
+Value buildContraction(OpBuilder &b, Location loc, RankedTensorType resultType,
+                       Value lhs, Value rhs, AffineMap lhsMap, AffineMap rhsMap,
+                       AffineMap outMap, unsigned numLoops, bool rowInnermost);
 
 /// A float constant of `like`'s type (the formulas' shorthand).
 inline Value constLike(OpBuilder &b, Location loc, Value like, double v) {

@@ -19,45 +19,6 @@ using namespace mlir::dlc;
 
 namespace {
 
-/// acc[out] += a[aMap] * b[bMap] over `numLoops` loops, the last of which is
-/// the reduction in the maps given. With `rowInnermost` (B's rows run along
-/// n, the last parallel loop), the nest runs (..., k, n) instead: the inner
-/// loop then streams a row of B and of the result with unit stride and
-/// independent iterations, which LLVM vectorizes, where (..., n, k) would
-/// be a serial dot product over a strided column of B.
-Value buildContraction(OpBuilder &b, Location loc, RankedTensorType resultType,
-                       Value lhs, Value rhs, AffineMap lhsMap, AffineMap rhsMap,
-                       AffineMap outMap, unsigned numLoops, bool rowInnermost) {
-  SmallVector<utils::IteratorType> iterators(numLoops,
-                                             utils::IteratorType::parallel);
-  iterators.back() = utils::IteratorType::reduction;
-  if (rowInnermost && numLoops >= 2) {
-    SmallVector<unsigned> swapLast;
-    for (unsigned i = 0; i < numLoops; ++i)
-      swapLast.push_back(i);
-    std::swap(swapLast[numLoops - 2], swapLast[numLoops - 1]);
-    AffineMap perm = AffineMap::getPermutationMap(swapLast, b.getContext());
-    lhsMap = lhsMap.compose(perm);
-    rhsMap = rhsMap.compose(perm);
-    outMap = outMap.compose(perm);
-    std::swap(iterators[numLoops - 2], iterators[numLoops - 1]);
-  }
-  Value acc = createFilled(b, loc, resultType, 0.0);
-  auto generic = linalg::GenericOp::create(
-      b, loc, TypeRange{resultType}, ValueRange{lhs, rhs}, ValueRange{acc},
-      ArrayRef<AffineMap>{lhsMap, rhsMap, outMap}, iterators,
-      [&](OpBuilder &nb, Location nloc, ValueRange args) {
-        Value prod = arith::MulFOp::create(nb, nloc, args[0], args[1]);
-        // An inner dot product (k innermost) may be summed in any order, so
-        // LLVM can vectorize it with several partial sums.
-        auto flags = rowInnermost ? arith::FastMathFlags::none
-                                  : arith::FastMathFlags::reassoc;
-        linalg::YieldOp::create(
-            nb, nloc, Value(arith::AddFOp::create(nb, nloc, args[2], prod, flags)));
-      });
-  return generic.getResult(0);
-}
-
 // Y = alpha * A' B' + beta * C, loops (m, n, k) in the maps; the nest runs
 // (m, k, n) unless B is transposed (see buildContraction).
 struct GemmLowering : OpConversionPattern<GemmOp> {
