@@ -1,6 +1,10 @@
 //===- Conv.cpp - dlc conv ops to linalg ----------------------------===//
 //
-// Lowering of the ops in DlcConvOps.td.
+// Lowering of the ops in DlcConvOps.td. Conv and its two gradients become
+// matrix products over im2col matrices (buildContraction, the form the
+// GEMM codegen takes) with reshapes and gathers around them; pooling stays
+// direct window loops. docs/design.md, "Convolution: im2col + GEMM", gives
+// the formulations and the measurements that chose them.
 //
 //===----------------------------------------------------------------------===//
 
@@ -66,12 +70,6 @@ SmallVector<utils::IteratorType> iterators(unsigned parallel, unsigned reduction
   return it;
 }
 
-/// acc += a * b, the body of the contractions below.
-void multiplyAccumulate(OpBuilder &nb, Location nloc, ValueRange args) {
-  Value prod = arith::MulFOp::create(nb, nloc, args[0], args[1]);
-  linalg::YieldOp::create(nb, nloc, Value(arith::AddFOp::create(nb, nloc, args[2], prod)));
-}
-
 struct ConvAttrs {
   SmallVector<int64_t> strides, pads, dilations;
   int64_t group;
@@ -86,9 +84,140 @@ ConvAttrs convAttrs(OpTy op) {
           get(op.getDilations(), 2, 1), static_cast<int64_t>(op.getGroup())};
 }
 
-// Y[n, m, oh, ow] = B[m] + sum_{c, kh, kw} Xpad[n, g Cg + c, oh sH + kh dH,
-// ow sW + kw dW] W[m, c, kh, kw], g = m floordiv (M / group); loops
-// (n, m, c, kh, kw, oh, ow).
+/// The sizes of a 2-D convolution: X [N, C, H, W], W [M, Cg, kH, kW],
+/// Y [N, M, oH, oW], in G groups of Cg input and Mg = M / G output
+/// channels. A group's contraction runs over K = Cg kH kW (a column of the
+/// im2col matrix) and P = oH oW output positions.
+struct ConvShape {
+  ConvShape(RankedTensorType x, RankedTensorType w, RankedTensorType y, int64_t group)
+      : n(x.getDimSize(0)), c(x.getDimSize(1)), h(x.getDimSize(2)), w(x.getDimSize(3)),
+        m(w.getDimSize(0)), cg(w.getDimSize(1)), kh(w.getDimSize(2)), kw(w.getDimSize(3)),
+        oh(y.getDimSize(2)), ow(y.getDimSize(3)), g(group), mg(m / group),
+        et(x.getElementType()) {}
+  int64_t n, c, h, w, m, cg, kh, kw, oh, ow, g, mg;
+  Type et;
+  int64_t k() const { return cg * kh * kw; }
+  int64_t p() const { return oh * ow; }
+  /// A group dimension appears in the contraction's operands only when
+  /// there are several groups; with one the operands stay 2-D/3-D.
+  bool grouped() const { return g > 1; }
+  RankedTensorType type(ArrayRef<int64_t> shape) const {
+    return RankedTensorType::get(shape, et);
+  }
+};
+
+Value collapse(OpBuilder &b, Location loc, Value v, RankedTensorType type,
+               ArrayRef<ReassociationIndices> re) {
+  return tensor::CollapseShapeOp::create(b, loc, type, v, re);
+}
+
+Value expand(OpBuilder &b, Location loc, Value v, RankedTensorType type,
+             ArrayRef<ReassociationIndices> re) {
+  return tensor::ExpandShapeOp::create(b, loc, type, v, re);
+}
+
+/// The im2col matrices of the padded input, one [K, P] matrix per image
+/// (and group): col[n, (g,) (c, kh, kw), (oh, ow)] =
+/// Xpad[n, g Cg + c, oh sH + kh dH, ow sW + kw dW]. A plain copy, built over
+/// the 6-D (7-D grouped) shape and collapsed: one affine read and no bounds
+/// test (the padding is already in Xpad), loops in the order of col's
+/// dimensions, so it writes col contiguously and, at stride 1, reads rows
+/// of Xpad with unit stride.
+Value im2col(OpBuilder &b, Location loc, Value xp, const ConvShape &s, const ConvAttrs &a) {
+  MLIRContext *ctx = b.getContext();
+  SmallVector<int64_t> shape{s.n};
+  if (s.grouped())
+    shape.push_back(s.g);
+  shape.append({s.cg, s.kh, s.kw, s.oh, s.ow});
+  unsigned rank = shape.size();
+  SmallVector<AffineExpr> d;
+  for (unsigned i = 0; i < rank; ++i)
+    d.push_back(getAffineDimExpr(i, ctx));
+  AffineExpr n = d[0], c = d[rank - 5], kh = d[rank - 4], kw = d[rank - 3],
+             oh = d[rank - 2], ow = d[rank - 1];
+  AffineMap xMap = AffineMap::get(
+      rank, 0,
+      {n, s.grouped() ? d[1] * s.cg + c : c, oh * a.strides[0] + kh * a.dilations[0],
+       ow * a.strides[1] + kw * a.dilations[1]},
+      ctx);
+  RankedTensorType full = s.type(shape);
+  Value col = linalg::GenericOp::create(
+                  b, loc, TypeRange{full}, ValueRange{xp}, ValueRange{createEmpty(b, loc, full)},
+                  ArrayRef<AffineMap>{xMap, AffineMap::getMultiDimIdentityMap(rank, ctx)},
+                  iterators(rank, 0),
+                  [](OpBuilder &nb, Location l, ValueRange args) {
+                    linalg::YieldOp::create(nb, l, args[0]);
+                  })
+                  .getResult(0);
+  if (s.grouped())
+    return collapse(b, loc, col, s.type({s.n, s.g, s.k(), s.p()}),
+                    {{0}, {1}, {2, 3, 4}, {5, 6}});
+  return collapse(b, loc, col, s.type({s.n, s.k(), s.p()}), {{0}, {1, 2, 3}, {4, 5}});
+}
+
+/// W [M, Cg, kH, kW] as the matrix [M, K], or [G, Mg, K] when grouped:
+/// reshapes only.
+Value filterMatrix(OpBuilder &b, Location loc, Value w, const ConvShape &s) {
+  Value wm = collapse(b, loc, w, s.type({s.m, s.k()}), {{0}, {1, 2, 3}});
+  if (s.grouped())
+    wm = expand(b, loc, wm, s.type({s.g, s.mg, s.k()}), {{0, 1}, {2}});
+  return wm;
+}
+
+/// Y [N, M, oH, oW] (or dY) as [N, M, P], or [N, G, Mg, P] when grouped:
+/// reshapes only.
+Value outputMatrices(OpBuilder &b, Location loc, Value y, const ConvShape &s) {
+  Value ym = collapse(b, loc, y, s.type({s.n, s.m, s.p()}), {{0}, {1}, {2, 3}});
+  if (s.grouped())
+    ym = expand(b, loc, ym, s.type({s.n, s.g, s.mg, s.p()}), {{0}, {1, 2}, {3}});
+  return ym;
+}
+
+/// y[n, m, h, w] + bias[m], a separate elementwise generic (a later fusion
+/// pass merges it into the producer's tiles).
+Value addChannelBias(OpBuilder &b, Location loc, Value y, Value bias) {
+  MLIRContext *ctx = b.getContext();
+  auto type = cast<RankedTensorType>(y.getType());
+  auto id = AffineMap::getMultiDimIdentityMap(4, ctx);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{type}, ValueRange{y, bias}, ValueRange{createEmpty(b, loc, type)},
+             ArrayRef<AffineMap>{id, AffineMap::get(4, 0, {getAffineDimExpr(1, ctx)}, ctx), id},
+             iterators(4, 0),
+             [](OpBuilder &nb, Location l, ValueRange args) {
+               linalg::YieldOp::create(nb, l,
+                                       Value(arith::AddFOp::create(nb, l, args[0], args[1])));
+             })
+      .getResult(0);
+}
+
+/// The output index o of a window tap: o s = pos + pad - k dil, and
+/// whether there is one (o >= 0 integral, o < size). Built inside a
+/// linalg.generic body (col2im's gather).
+std::pair<Value, Value> windowOrigin(OpBuilder &nb, Location l, Value pos, Value k, int64_t pad,
+                                     int64_t dil, int64_t stride, int64_t size) {
+  auto idx = [&](int64_t v) { return Value(arith::ConstantIndexOp::create(nb, l, v)); };
+  Value t = arith::SubIOp::create(nb, l, arith::AddIOp::create(nb, l, pos, idx(pad)),
+                                  arith::MulIOp::create(nb, l, k, idx(dil)));
+  Value ok = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sge, t, idx(0));
+  Value o = t;
+  if (stride != 1) {
+    o = arith::DivSIOp::create(nb, l, t, idx(stride));
+    ok = arith::AndIOp::create(
+        nb, l, ok,
+        arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq,
+                              arith::RemSIOp::create(nb, l, t, idx(stride)), idx(0)));
+  }
+  ok = arith::AndIOp::create(
+      nb, l, ok, arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt, o, idx(size)));
+  return {o, ok};
+}
+
+// Y = W * X as a batched matrix product over the im2col matrix:
+// col = im2col(Xpad) [N, (G,) K, P], then
+// Y'[n, (g,) m, p] = sum_k W'[(g,) m, k] col[n, (g,) k, p] with W' the
+// filter as a matrix (broadcast over n) and loops (n, (g,) m, p, k); the
+// nest runs (.., m, k, p), so the inner loop streams a row of col and of
+// Y' (buildContraction). Y' is Y reshaped; the bias is added after.
 struct ConvLowering : OpConversionPattern<ConvOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -99,50 +228,53 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
     auto type = cast<RankedTensorType>(op.getType());
     ConvAttrs a = convAttrs(op);
     auto wType = cast<RankedTensorType>(adaptor.getW().getType());
-    int64_t cg = wType.getDimSize(1), mg = wType.getDimSize(0) / a.group;
+    ConvShape s(cast<RankedTensorType>(adaptor.getX().getType()), wType, type, a.group);
     Value xp = padNCHW(rewriter, loc, adaptor.getX(), a.pads, 0.0);
-
-    Value init;
-    if (Value bias = adaptor.getB()) {
-      AffineExpr n, m, h, w;
-      bindDims(ctx, n, m, h, w);
-      init = linalg::GenericOp::create(
-                 rewriter, loc, TypeRange{type}, ValueRange{bias},
-                 ValueRange{createEmpty(rewriter, loc, type)},
-                 ArrayRef<AffineMap>{AffineMap::get(4, 0, {m}, ctx),
-                                     AffineMap::getMultiDimIdentityMap(4, ctx)},
-                 iterators(4, 0),
-                 [](OpBuilder &nb, Location nloc, ValueRange args) {
-                   linalg::YieldOp::create(nb, nloc, args[0]);
-                 })
-                 .getResult(0);
-    } else {
-      init = createFilled(rewriter, loc, type, 0.0);
-    }
-    // The output row is the innermost loop: its iterations are independent
-    // and walk Y and X with unit stride (at stride 1), so LLVM vectorizes
-    // it; the reductions over (c, kh, kw) sit outside it.
-    AffineExpr n, m, c, kh, kw, oh, ow;
-    bindDims(ctx, n, m, c, kh, kw, oh, ow);
-    auto map = [&](ArrayRef<AffineExpr> e) { return AffineMap::get(7, 0, e, ctx); };
-    AffineMap xMap = map({n, m.floorDiv(mg) * cg + c, oh * a.strides[0] + kh * a.dilations[0],
-                          ow * a.strides[1] + kw * a.dilations[1]});
-    using utils::IteratorType;
-    SmallVector<IteratorType> loops{IteratorType::parallel,  IteratorType::parallel,
-                                    IteratorType::reduction, IteratorType::reduction,
-                                    IteratorType::reduction, IteratorType::parallel,
-                                    IteratorType::parallel};
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{type}, ValueRange{xp, adaptor.getW()}, ValueRange{init},
-        ArrayRef<AffineMap>{xMap, map({m, c, kh, kw}), map({n, m, oh, ow})}, loops,
-        multiplyAccumulate);
-    rewriter.replaceOp(op, generic.getResult(0));
+    Value col = im2col(rewriter, loc, xp, s, a);
+    Value wm = filterMatrix(rewriter, loc, adaptor.getW(), s);
+    // Loops (n, (g,) m, p, k).
+    unsigned numLoops = s.grouped() ? 5 : 4;
+    SmallVector<AffineExpr> d;
+    for (unsigned i = 0; i < numLoops; ++i)
+      d.push_back(getAffineDimExpr(i, ctx));
+    AffineExpr n = d[0], m = d[numLoops - 3], p = d[numLoops - 2], k = d[numLoops - 1];
+    auto map = [&](ArrayRef<AffineExpr> e) {
+      SmallVector<AffineExpr> r(e);
+      if (s.grouped())
+        r.insert(r.begin() + (r[0] == n ? 1 : 0), d[1]);
+      return AffineMap::get(numLoops, 0, r, ctx);
+    };
+    SmallVector<int64_t> yShape{s.n, s.mg, s.p()};
+    if (s.grouped())
+      yShape.insert(yShape.begin() + 1, s.g);
+    Value ym = buildContraction(rewriter, loc, s.type(yShape), wm, col, map({m, k}),
+                                map({n, k, p}), map({n, m, p}), numLoops,
+                                /*rowInnermost=*/true);
+    if (s.grouped())
+      ym = collapse(rewriter, loc, ym, s.type({s.n, s.m, s.p()}), {{0}, {1, 2}, {3}});
+    Value y = expand(rewriter, loc, ym, type, {{0}, {1}, {2, 3}});
+    if (Value bias = adaptor.getB())
+      y = addChannelBias(rewriter, loc, y, bias);
+    rewriter.replaceOp(op, y);
     return success();
   }
 };
 
-// dW[m, c, kh, kw] = sum_{n, oh, ow} dY[n, m, oh, ow] Xpad[n, g Cg + c,
-// oh sH + kh dH, ow sW + kw dW]; loops (m, c, kh, kw, n, oh, ow).
+// dW = dY * X over the forward's im2col matrix, one product per image
+// summed after: col = im2col(Xpad) [N, (G,) K, P] (the very generic Conv
+// builds, so in a training step CSE leaves one), dY' = dY reshaped to
+// [N, (G,) Mg, P], and
+//   part[n, (g,) k, m] = sum_p col[n, (g,) k, p] dY'[n, (g,) m, p]
+//     (loops (n, (g,) k, m, p): a reassociable dot product along rows of
+//     both operands),
+//   dW[g Mg + m, k] = sum_n part[n, (g,) k, m].
+// A contraction has one reduction loop (the form the GEMM codegen takes),
+// and n and p merge into one only in other layouts: col as [K, N P] (a
+// second im2col) and dY transposed to [M, N P] (a copy) give one product
+// with one reduction over j = n P + p, but without tiling that product
+// streams all of col once per output channel, and it measured slower than
+// this form, whose per-image operands stay in cache (docs/design.md,
+// "Convolution: im2col + GEMM").
 struct ConvBackwardFilterLowering : OpConversionPattern<ConvBackwardFilterOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -152,30 +284,71 @@ struct ConvBackwardFilterLowering : OpConversionPattern<ConvBackwardFilterOp> {
     MLIRContext *ctx = rewriter.getContext();
     auto type = cast<RankedTensorType>(op.getType());
     ConvAttrs a = convAttrs(op);
-    int64_t cg = type.getDimSize(1), mg = type.getDimSize(0) / a.group;
+    auto dyType = cast<RankedTensorType>(adaptor.getDY().getType());
+    ConvShape s(cast<RankedTensorType>(adaptor.getX().getType()), type, dyType, a.group);
     Value xp = padNCHW(rewriter, loc, adaptor.getX(), a.pads, 0.0);
-    AffineExpr m, c, kh, kw, n, oh, ow;
-    bindDims(ctx, m, c, kh, kw, n, oh, ow);
-    auto map = [&](ArrayRef<AffineExpr> e) { return AffineMap::get(7, 0, e, ctx); };
-    AffineMap xMap = map({n, m.floorDiv(mg) * cg + c, oh * a.strides[0] + kh * a.dilations[0],
-                          ow * a.strides[1] + kw * a.dilations[1]});
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{type}, ValueRange{adaptor.getDY(), xp},
-        ValueRange{createFilled(rewriter, loc, type, 0.0)},
-        ArrayRef<AffineMap>{map({n, m, oh, ow}), xMap, map({m, c, kh, kw})},
-        iterators(4, 3), multiplyAccumulate);
-    rewriter.replaceOp(op, generic.getResult(0));
+    Value col = im2col(rewriter, loc, xp, s, a);
+    Value dym = outputMatrices(rewriter, loc, adaptor.getDY(), s);
+    // Loops (n, (g,) k, m, p).
+    unsigned numLoops = s.grouped() ? 5 : 4;
+    SmallVector<AffineExpr> d;
+    for (unsigned i = 0; i < numLoops; ++i)
+      d.push_back(getAffineDimExpr(i, ctx));
+    AffineExpr n = d[0], k = d[numLoops - 3], m = d[numLoops - 2], p = d[numLoops - 1];
+    auto map = [&](ArrayRef<AffineExpr> e) {
+      SmallVector<AffineExpr> r(e);
+      if (s.grouped())
+        r.insert(r.begin() + 1, d[1]);
+      return AffineMap::get(numLoops, 0, r, ctx);
+    };
+    SmallVector<int64_t> partShape{s.n, s.k(), s.mg};
+    if (s.grouped())
+      partShape.insert(partShape.begin() + 1, s.g);
+    Value part = buildContraction(rewriter, loc, s.type(partShape), col, dym, map({n, k, p}),
+                                  map({n, m, p}), map({n, k, m}), numLoops,
+                                  /*rowInnermost=*/false);
+    // The sum over images, n outermost so the inner loop runs along rows
+    // of part; loops (n, (g,) k, m).
+    unsigned sumLoops = numLoops - 1;
+    SmallVector<AffineExpr> e;
+    for (unsigned i = 0; i < sumLoops; ++i)
+      e.push_back(getAffineDimExpr(i, ctx));
+    SmallVector<AffineExpr> outExprs{e[sumLoops - 1], e[sumLoops - 2]};
+    SmallVector<int64_t> dwShape{s.mg, s.k()};
+    if (s.grouped()) {
+      outExprs.insert(outExprs.begin(), e[1]);
+      dwShape.insert(dwShape.begin(), s.g);
+    }
+    auto dwType = s.type(dwShape);
+    SmallVector<utils::IteratorType> loops(sumLoops, utils::IteratorType::parallel);
+    loops[0] = utils::IteratorType::reduction;
+    Value dwm =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{dwType}, ValueRange{part},
+            ValueRange{createFilled(rewriter, loc, dwType, 0.0)},
+            ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(sumLoops, ctx),
+                                AffineMap::get(sumLoops, 0, outExprs, ctx)},
+            loops,
+            [](OpBuilder &nb, Location l, ValueRange args) {
+              linalg::YieldOp::create(nb, l,
+                                      Value(arith::AddFOp::create(nb, l, args[1], args[0])));
+            })
+            .getResult(0);
+    if (s.grouped())
+      dwm = collapse(rewriter, loc, dwm, s.type({s.m, s.k()}), {{0, 1}, {2}});
+    rewriter.replaceOp(op, expand(rewriter, loc, dwm, type, {{0}, {1, 2, 3}}));
     return success();
   }
 };
 
-// With channels split into groups (ci = g Cg + cc, m = g Mg + mm):
-// dX[n, g, cc, h, w] = sum_{mm, kh, kw} dY[n, g Mg + mm, oh, ow]
-// W[g, mm, cc, kh, kw] over the (kh, kw) where h + top - kh dH = oh sH for an
-// oh in [0, oH) (likewise w); loops (n, g, cc, h, w, mm, kh, kw). W is viewed
-// as [G, Mg, Cg, kH, kW] and the result collapsed back to [N, C, H, W]. dY
-// is read with tensor.extract at a clamped index and the term is dropped
-// where there is no such oh.
+// dX = W^T * dY, then col2im:
+// dcol[n, (g,) k, p] = sum_m W'[(g,) m, k] dY'[n, (g,) m, p] (W' the
+// filter as a matrix, read transposed; loops (n, (g,) k, p, m), nest
+// (.., k, m, p) streaming rows of dY' and dcol), and
+// dX[n, c, h, w] = sum over (kh, kw) of dcol[n, c, kh, kw, oh, ow] with
+// oh sH + kh dH = h + top (likewise w) where that oh exists: a gather, so
+// each element of dX is summed by one loop chain in a fixed order (no
+// scatter, deterministic, parallel over dX).
 struct ConvBackwardDataLowering : OpConversionPattern<ConvBackwardDataOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -187,96 +360,71 @@ struct ConvBackwardDataLowering : OpConversionPattern<ConvBackwardDataOp> {
     ConvAttrs a = convAttrs(op);
     auto wType = cast<RankedTensorType>(adaptor.getW().getType());
     auto dyType = cast<RankedTensorType>(adaptor.getDY().getType());
-    int64_t g = a.group, cg = wType.getDimSize(1), mg = wType.getDimSize(0) / g;
-    Type et = type.getElementType();
-    auto w5Type = RankedTensorType::get(
-        {g, mg, cg, wType.getDimSize(2), wType.getDimSize(3)}, et);
-    Value w5 = tensor::ExpandShapeOp::create(
-        rewriter, loc, w5Type, adaptor.getW(),
-        SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}, {4}});
-    auto dx5Type = RankedTensorType::get(
-        {type.getDimSize(0), g, cg, type.getDimSize(2), type.getDimSize(3)}, et);
-    Value dY = adaptor.getDY();
-    auto collapse = [&](Value dx5) {
-      return tensor::CollapseShapeOp::create(
-          rewriter, loc, type, dx5, SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
+    ConvShape s(type, wType, dyType, a.group);
+
+    Value wm = filterMatrix(rewriter, loc, adaptor.getW(), s);
+    Value dym = outputMatrices(rewriter, loc, adaptor.getDY(), s);
+    unsigned numLoops = s.grouped() ? 5 : 4;
+    SmallVector<AffineExpr> d;
+    for (unsigned i = 0; i < numLoops; ++i)
+      d.push_back(getAffineDimExpr(i, ctx));
+    AffineExpr n = d[0], k = d[numLoops - 3], p = d[numLoops - 2], m = d[numLoops - 1];
+    auto map = [&](ArrayRef<AffineExpr> e) {
+      SmallVector<AffineExpr> r(e);
+      if (s.grouped())
+        r.insert(r.begin() + (r[0] == n ? 1 : 0), d[1]);
+      return AffineMap::get(numLoops, 0, r, ctx);
     };
-    int64_t kH = wType.getDimSize(2), kW = wType.getDimSize(3);
-    int64_t reachH = a.dilations[0] * (kH - 1), reachW = a.dilations[1] * (kW - 1);
-    if (a.strides[0] == 1 && a.strides[1] == 1 && a.pads[0] <= reachH &&
-        a.pads[2] <= reachH && a.pads[1] <= reachW && a.pads[3] <= reachW) {
-      // At stride 1 every (h, kh) pair meets an output row, so dX is a
-      // plain correlation of dY, padded by the kernel's reach minus Conv's
-      // pads, with the flipped kernel: no per-term bounds test, and the
-      // output row innermost (unit stride, vectorizable), as in Conv.
-      Value dyp = padNCHW(rewriter, loc, dY,
-                          {reachH - a.pads[0], reachW - a.pads[1], reachH - a.pads[2],
-                           reachW - a.pads[3]},
-                          0.0);
-      AffineExpr n, gg, cc, mm, kh, kw, h, w;
-      bindDims(ctx, n, gg, cc, mm, kh, kw, h, w);
-      auto map = [&](ArrayRef<AffineExpr> e) { return AffineMap::get(8, 0, e, ctx); };
-      using utils::IteratorType;
-      SmallVector<IteratorType> loops(8, IteratorType::parallel);
-      loops[3] = loops[4] = loops[5] = IteratorType::reduction;
-      auto generic = linalg::GenericOp::create(
-          rewriter, loc, TypeRange{dx5Type}, ValueRange{dyp, w5},
-          ValueRange{createFilled(rewriter, loc, dx5Type, 0.0)},
-          ArrayRef<AffineMap>{
-              map({n, gg * mg + mm, h + reachH - kh * a.dilations[0],
-                   w + reachW - kw * a.dilations[1]}),
-              map({gg, mm, cc, kh, kw}), map({n, gg, cc, h, w})},
-          loops, multiplyAccumulate);
-      rewriter.replaceOp(op, Value(collapse(generic.getResult(0))));
-      return success();
+    SmallVector<int64_t> colShape{s.n, s.k(), s.p()};
+    if (s.grouped())
+      colShape.insert(colShape.begin() + 1, s.g);
+    Value dcol = buildContraction(rewriter, loc, s.type(colShape), wm, dym, map({m, k}),
+                                  map({n, m, p}), map({n, k, p}), numLoops,
+                                  /*rowInnermost=*/true);
+    // [N, (G,) K, P] as [N, C, kH, kW, oH, oW].
+    auto col6 = s.type({s.n, s.c, s.kh, s.kw, s.oh, s.ow});
+    if (s.grouped()) {
+      dcol = expand(rewriter, loc, dcol, s.type({s.n, s.g, s.cg, s.kh, s.kw, s.oh, s.ow}),
+                    {{0}, {1}, {2, 3, 4}, {5, 6}});
+      dcol = collapse(rewriter, loc, dcol, col6, {{0}, {1, 2}, {3}, {4}, {5}, {6}});
+    } else {
+      dcol = expand(rewriter, loc, dcol, col6, {{0}, {1, 2, 3}, {4, 5}});
     }
-    AffineExpr n, gg, cc, h, w, mm, kh, kw;
-    bindDims(ctx, n, gg, cc, h, w, mm, kh, kw);
-    auto map = [&](ArrayRef<AffineExpr> e) { return AffineMap::get(8, 0, e, ctx); };
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{dx5Type}, ValueRange{w5},
-        ValueRange{createFilled(rewriter, loc, dx5Type, 0.0)},
-        ArrayRef<AffineMap>{map({gg, mm, cc, kh, kw}), map({n, gg, cc, h, w})},
-        iterators(5, 3), [&](OpBuilder &nb, Location l, ValueRange args) {
-          auto idx = [&](int64_t v) {
-            return Value(arith::ConstantIndexOp::create(nb, l, v));
-          };
-          auto at = [&](unsigned d) { return Value(linalg::IndexOp::create(nb, l, d)); };
-          Value valid;
-          SmallVector<Value> outIdx;
-          for (int i = 0; i < 2; ++i) {
-            // t = pos + pad - k dil; valid when t >= 0, t % s == 0, t / s < oH
-            Value pos = at(3 + i), k = at(6 + i);
-            Value t = arith::SubIOp::create(
-                nb, l, arith::AddIOp::create(nb, l, pos, idx(a.pads[i])),
-                arith::MulIOp::create(nb, l, k, idx(a.dilations[i])));
-            Value s = idx(a.strides[i]);
-            Value o = arith::DivSIOp::create(nb, l, t, s);
-            Value ok = arith::AndIOp::create(
-                nb, l,
-                arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sge, t, idx(0)),
-                arith::AndIOp::create(
-                    nb, l,
-                    arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq,
-                                          arith::RemSIOp::create(nb, l, t, s), idx(0)),
-                    arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt, o,
-                                          idx(dyType.getDimSize(2 + i)))));
-            valid = valid ? Value(arith::AndIOp::create(nb, l, valid, ok)) : ok;
-            outIdx.push_back(o);
-          }
-          for (Value &o : outIdx)
-            o = arith::SelectOp::create(nb, l, valid, o, idx(0));
-          Value m = arith::AddIOp::create(
-              nb, l, arith::MulIOp::create(nb, l, at(1), idx(mg)), at(5));
-          Value dy = tensor::ExtractOp::create(nb, l, dY,
-                                               ValueRange{at(0), m, outIdx[0], outIdx[1]});
-          Value prod = arith::MulFOp::create(nb, l, dy, args[0]);
-          Value term = arith::SelectOp::create(
-              nb, l, valid, prod, floatConstant(nb, l, prod.getType(), 0.0));
-          linalg::YieldOp::create(nb, l, Value(arith::AddFOp::create(nb, l, args[1], term)));
-        });
-    rewriter.replaceOp(op, Value(collapse(generic.getResult(0))));
+    rewriter.replaceOp(op, col2im(rewriter, loc, dcol, type, s, a));
     return success();
+  }
+
+  /// The gather of col2im; loops (n, c, h, w, kh, kw), the window taps
+  /// innermost (each dX element sums in a register).
+  static Value col2im(OpBuilder &b, Location loc, Value dcol, RankedTensorType type,
+                      const ConvShape &s, const ConvAttrs &a) {
+    MLIRContext *ctx = b.getContext();
+    AffineExpr n, c, h, w, kh, kw;
+    bindDims(ctx, n, c, h, w, kh, kw);
+    auto map = [&](ArrayRef<AffineExpr> e) { return AffineMap::get(6, 0, e, ctx); };
+    return linalg::GenericOp::create(
+               b, loc, TypeRange{type},
+               ValueRange{createEmpty(b, loc, s.type({s.kh, s.kw}))},
+               ValueRange{createFilled(b, loc, type, 0.0)},
+               ArrayRef<AffineMap>{map({kh, kw}), map({n, c, h, w})}, iterators(4, 2),
+               [&](OpBuilder &nb, Location l, ValueRange args) {
+                 auto at = [&](unsigned i) { return Value(linalg::IndexOp::create(nb, l, i)); };
+                 auto [oh, okH] = windowOrigin(nb, l, at(2), at(4), a.pads[0], a.dilations[0],
+                                               a.strides[0], s.oh);
+                 auto [ow, okW] = windowOrigin(nb, l, at(3), at(5), a.pads[1], a.dilations[1],
+                                               a.strides[1], s.ow);
+                 Value ok = arith::AndIOp::create(nb, l, okH, okW);
+                 Value zero = arith::ConstantIndexOp::create(nb, l, 0);
+                 oh = arith::SelectOp::create(nb, l, ok, oh, zero);
+                 ow = arith::SelectOp::create(nb, l, ok, ow, zero);
+                 Value v = tensor::ExtractOp::create(
+                     nb, l, dcol, ValueRange{at(0), at(1), at(4), at(5), oh, ow});
+                 Value term = arith::SelectOp::create(
+                     nb, l, ok, v, floatConstant(nb, l, v.getType(), 0.0));
+                 linalg::YieldOp::create(
+                     nb, l, Value(arith::AddFOp::create(nb, l, args[1], term)));
+               })
+        .getResult(0);
   }
 };
 
@@ -625,7 +773,6 @@ struct ConvTransposeLowering : OpConversionPattern<ConvTransposeOp> {
   matchAndRewrite(ConvTransposeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    MLIRContext *ctx = rewriter.getContext();
     auto type = cast<RankedTensorType>(op.getType());
     auto get = [](std::optional<ArrayRef<int64_t>> a, size_t n, int64_t d) {
       return a ? SmallVector<int64_t>(*a) : SmallVector<int64_t>(n, d);
@@ -636,20 +783,8 @@ struct ConvTransposeLowering : OpConversionPattern<ConvTransposeOp> {
         rewriter.getDenseI64ArrayAttr(get(op.getPads(), 4, 0)),
         rewriter.getDenseI64ArrayAttr(get(op.getDilations(), 2, 1)),
         rewriter.getIntegerAttr(rewriter.getIntegerType(64, true), op.getGroup()));
-    if (Value bias = adaptor.getB()) {
-      AffineExpr n, m, h, w;
-      bindDims(ctx, n, m, h, w);
-      auto id = AffineMap::getMultiDimIdentityMap(4, ctx);
-      y = linalg::GenericOp::create(
-              rewriter, loc, TypeRange{type}, ValueRange{y, bias},
-              ValueRange{createEmpty(rewriter, loc, type)},
-              ArrayRef<AffineMap>{id, AffineMap::get(4, 0, {m}, ctx), id}, iterators(4, 0),
-              [](OpBuilder &nb, Location l, ValueRange args) {
-                linalg::YieldOp::create(nb, l,
-                                        Value(arith::AddFOp::create(nb, l, args[0], args[1])));
-              })
-              .getResult(0);
-    }
+    if (Value bias = adaptor.getB())
+      y = addChannelBias(rewriter, loc, y, bias);
     rewriter.replaceOp(op, y);
     return success();
   }
