@@ -4,8 +4,8 @@
 // X [2, 3, 6, 5], W [4, 3, 3, 2], pads (1, 0, 1, 0), stride 1: Xpad
 // [2, 3, 8, 5], Y [2, 4, 6, 4], K = 3*3*2 = 18, P = 6*4 = 24.
 // CHECK-DAG: #[[$ID4:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
-// CHECK-DAG: #[[$XCOL:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2 + d4, d3 + d5)>
-// CHECK-DAG: #[[$ID6:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3, d4, d5)>
+// CHECK-DAG: #[[$XCOL:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d3, d1 + d4, d2 + d5)>
+// CHECK-DAG: #[[$COLW:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d3, d1, d2, d4, d5)>
 // CHECK-DAG: #[[$A:.*]] = affine_map<(d0, d1, d2, d3) -> (d1, d2)>
 // CHECK-DAG: #[[$B:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d2, d3)>
 // CHECK-DAG: #[[$OUT:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>
@@ -15,8 +15,9 @@
 // The padding: X read at a clamped index, 0 outside.
 // CHECK: %[[XP:.*]] = linalg.generic {indexing_maps = [#[[$ID4]]]{{.*}} outs(%{{.*}} : tensor<2x3x8x5xf32>)
 // CHECK: tensor.extract %[[X]]
-// im2col: a plain copy over (n, c, kh, kw, oh, ow), collapsed to [N, K, P].
-// CHECK: %[[COL6:.*]] = linalg.generic {indexing_maps = [#[[$XCOL]], #[[$ID6]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]}
+// im2col: a plain copy into [N, C, kH, kW, oH, oW] over loops
+// (n, kh, kw, c, oh, ow), collapsed to [N, K, P].
+// CHECK: %[[COL6:.*]] = linalg.generic {indexing_maps = [#[[$XCOL]], #[[$COLW]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]}
 // CHECK-SAME: ins(%[[XP]] : tensor<2x3x8x5xf32>) outs(%{{.*}} : tensor<2x3x3x2x6x4xf32>)
 // CHECK-NEXT: ^bb0(%[[IN:.*]]: f32, %{{.*}}: f32):
 // CHECK-NEXT: linalg.yield %[[IN]] : f32

@@ -2,12 +2,13 @@
 // RUN: dlc-opt %s -dlc-convert-to-linalg -split-input-file | FileCheck %s
 
 // Group 2 (Mg 3, Cg 2), strides 2, dilations (1, 2), pads (1, 0, 0, 1):
-// col [N, G, Cg, kH, kW, oH, oW] collapsed to [N, G, K, P], W to [G, Mg, K],
+// col [N, G, Cg, kH, kW, oH, oW] (loops (n, g, kh, kw, c, oh, ow))
+// collapsed to [N, G, K, P], W to [G, Mg, K],
 // loops (n, g, m, k, p) with g a batch loop of both operands.
 // CHECK-DAG: #[[$ID:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 // CHECK-DAG: #[[$BIAS:.*]] = affine_map<(d0, d1, d2, d3) -> (d1)>
-// CHECK-DAG: #[[$XCOL:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1 * 2 + d2, d5 * 2 + d3, d6 * 2 + d4 * 2)>
-// CHECK-DAG: #[[$ID7:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d3, d4, d5, d6)>
+// CHECK-DAG: #[[$XCOL:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1 * 2 + d4, d5 * 2 + d2, d6 * 2 + d3 * 2)>
+// CHECK-DAG: #[[$COLW:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d4, d2, d3, d5, d6)>
 // CHECK-DAG: #[[$A:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d1, d2, d3)>
 // CHECK-DAG: #[[$B:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d3, d4)>
 // CHECK-DAG: #[[$Y:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d4)>
@@ -16,7 +17,7 @@
 // CHECK: %[[PAD:.*]] = linalg.generic {indexing_maps = [#[[$ID]]]{{.*}} outs(%{{.*}} : tensor<2x4x10x9xf32>)
 // CHECK: tensor.extract %[[X]]
 // CHECK: arith.select %{{.*}}, %{{.*}}, %{{.*}} : f32
-// CHECK: %[[COL7:.*]] = linalg.generic {indexing_maps = [#[[$XCOL]], #[[$ID7]]]
+// CHECK: %[[COL7:.*]] = linalg.generic {indexing_maps = [#[[$XCOL]], #[[$COLW]]]
 // CHECK-SAME: ins(%[[PAD]] : tensor<2x4x10x9xf32>) outs(%{{.*}} : tensor<2x2x2x3x3x4x3xf32>)
 // CHECK: %[[COL:.*]] = tensor.collapse_shape %[[COL7]] {{\[\[}}0], [1], [2, 3, 4], [5, 6]] : tensor<2x2x2x3x3x4x3xf32> into tensor<2x2x18x12xf32>
 // CHECK: %[[WM:.*]] = tensor.collapse_shape %[[W]] {{\[\[}}0], [1, 2, 3]] : tensor<6x2x3x3xf32> into tensor<6x18xf32>
@@ -57,7 +58,7 @@ func.func @conv_plain(%x: tensor<1x3x5x5xf32>, %w: tensor<4x3x3x3xf32>) -> tenso
 // dW over the forward's im2col [N, K, P] and dY as [N, M, P]: per image a
 // dot product along p (sum reassociable), part [N, K, M], then the sum over
 // n (outermost) transposed into [M, K] and reshaped to W's shape.
-// CHECK-DAG: #[[$XCOL:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2 + d4, d3 + d5)>
+// CHECK-DAG: #[[$XCOL:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d3, d1 + d4, d2 + d5)>
 // CHECK-DAG: #[[$COL:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>
 // CHECK-DAG: #[[$DY:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d2, d3)>
 // CHECK-DAG: #[[$PART:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>

@@ -120,9 +120,13 @@ Value expand(OpBuilder &b, Location loc, Value v, RankedTensorType type,
 /// (and group): col[n, (g,) (c, kh, kw), (oh, ow)] =
 /// Xpad[n, g Cg + c, oh sH + kh dH, ow sW + kw dW]. A plain copy, built over
 /// the 6-D (7-D grouped) shape and collapsed: one affine read and no bounds
-/// test (the padding is already in Xpad), loops in the order of col's
-/// dimensions, so it writes col contiguously and, at stride 1, reads rows
-/// of Xpad with unit stride.
+/// test (the padding is already in Xpad). The loops run (n, (g,) kh, kw, c,
+/// oh, ow): each (oh, ow) plane is written contiguously and, at stride 1,
+/// read along rows of Xpad. With c inside the taps rather than outside,
+/// LLVM fully unrolls only the (oh, ow) plane instead of all of
+/// (kh, kw, oh, ow), a block whose scheduling took a second of compile
+/// time per convolution (the CNN's `dlc compile --train` 2.5 s → 1.6 s, the
+/// run time unchanged).
 Value im2col(OpBuilder &b, Location loc, Value xp, const ConvShape &s, const ConvAttrs &a) {
   MLIRContext *ctx = b.getContext();
   SmallVector<int64_t> shape{s.n};
@@ -133,17 +137,22 @@ Value im2col(OpBuilder &b, Location loc, Value xp, const ConvShape &s, const Con
   SmallVector<AffineExpr> d;
   for (unsigned i = 0; i < rank; ++i)
     d.push_back(getAffineDimExpr(i, ctx));
-  AffineExpr n = d[0], c = d[rank - 5], kh = d[rank - 4], kw = d[rank - 3],
+  // Loops (n, (g,) kh, kw, c, oh, ow).
+  AffineExpr n = d[0], kh = d[rank - 5], kw = d[rank - 4], c = d[rank - 3],
              oh = d[rank - 2], ow = d[rank - 1];
   AffineMap xMap = AffineMap::get(
       rank, 0,
       {n, s.grouped() ? d[1] * s.cg + c : c, oh * a.strides[0] + kh * a.dilations[0],
        ow * a.strides[1] + kw * a.dilations[1]},
       ctx);
+  SmallVector<AffineExpr> outExprs{n};
+  if (s.grouped())
+    outExprs.push_back(d[1]);
+  outExprs.append({c, kh, kw, oh, ow});
   RankedTensorType full = s.type(shape);
   Value col = linalg::GenericOp::create(
                   b, loc, TypeRange{full}, ValueRange{xp}, ValueRange{createEmpty(b, loc, full)},
-                  ArrayRef<AffineMap>{xMap, AffineMap::getMultiDimIdentityMap(rank, ctx)},
+                  ArrayRef<AffineMap>{xMap, AffineMap::get(rank, 0, outExprs, ctx)},
                   iterators(rank, 0),
                   [](OpBuilder &nb, Location l, ValueRange args) {
                     linalg::YieldOp::create(nb, l, args[0]);
