@@ -135,12 +135,13 @@ class Dlc:
     """One compiled model, called through libdlcrt (dlc_infer or
     dlc_train_step) from a shared library."""
 
-    def __init__(self, build, model, train, workdir):
+    def __init__(self, build, model, train, workdir, dlc=None):
+        """dlc: the compiler to run (default: the build's bin/dlc)."""
         self.dir = tempfile.mkdtemp(dir=workdir)
         path = os.path.join(self.dir, "model.json")
         with open(path, "w") as f:
             json.dump(model, f)
-        dlc = os.path.join(build, "bin", "dlc")
+        dlc = dlc or os.path.join(build, "bin", "dlc")
         cmd = [dlc, "compile", path, "-o", os.path.join(self.dir, "model.o")]
         if train:
             cmd.insert(2, "--train")
