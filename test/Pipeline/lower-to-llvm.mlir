@@ -21,10 +21,11 @@
 // CHECK-NOT: llvm.call
 // The second temporary is carved out of the workspace at offset 64.
 // CHECK: llvm.getelementptr %[[WS]][64] : (!llvm.ptr) -> !llvm.ptr, i8
-// The softmax quotient is written through the out param; nothing is returned.
-// CHECK: %[[Q:.*]] = llvm.fdiv %{{.*}}, %{{.*}} : f32
+// The softmax quotient is written through the out param, as a vector (the
+// host's width) masked to the row's 4 elements; nothing is returned.
+// CHECK: %[[Q:.*]] = llvm.fdiv %{{.*}}, %{{.*}} : vector<{{[0-9]+}}xf32>
 // CHECK: %[[P:.*]] = llvm.getelementptr {{.*}}%[[OUT]][%{{.*}}] : (!llvm.ptr, i64) -> !llvm.ptr, f32
-// CHECK-NEXT: llvm.store %[[Q]], %[[P]] : f32, !llvm.ptr
+// CHECK-NEXT: llvm.intr.masked.store %[[Q]], %[[P]]
 // CHECK-NOT: llvm.call
 // CHECK: llvm.return{{$}}
 // CHECK-NEXT: }

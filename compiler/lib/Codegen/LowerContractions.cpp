@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dlc/Codegen/Passes.h"
+#include "VectorCodegen.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -31,15 +32,6 @@ using namespace mlir;
 using namespace mlir::dlc;
 
 namespace {
-
-/// One operand seen as a flat array: element (loops) is at
-/// `offset + sum(coef[d] * loop[d])`.
-struct FlatOperand {
-  Value memref;
-  int64_t offset = 0;
-  int64_t span = 0; // elements the flat view covers
-  SmallVector<int64_t> coef;
-};
 
 /// The elementwise linalg.generic right after a contraction that reads its
 /// result: evaluated on the output tile while it is still in registers.
@@ -64,29 +56,6 @@ struct Contraction {
   linalg::FillOp zeroFill; // the output's zero fill, folded into the kernel
   std::optional<Epilogue> epilogue;
 };
-
-/// The operand's flat form, or failure for a dynamic shape or layout, or a
-/// map result that is neither a loop nor the constant 0 (broadcast).
-FailureOr<FlatOperand> flatten(Value value, AffineMap map, unsigned numLoops) {
-  auto type = dyn_cast<MemRefType>(value.getType());
-  if (!type || !type.hasStaticShape())
-    return failure();
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  if (failed(type.getStridesAndOffset(strides, offset)) ||
-      ShapedType::isDynamic(offset) ||
-      llvm::any_of(strides, ShapedType::isDynamic))
-    return failure();
-  FlatOperand flat{value, offset, 1, SmallVector<int64_t>(numLoops, 0)};
-  for (auto [i, expr] : llvm::enumerate(map.getResults())) {
-    flat.span += (type.getDimSize(i) - 1) * strides[i];
-    if (auto dim = dyn_cast<AffineDimExpr>(expr))
-      flat.coef[dim.getPosition()] += strides[i];
-    else if (auto cst = dyn_cast<AffineConstantExpr>(expr); !cst || cst.getValue() != 0)
-      return failure();
-  }
-  return flat;
-}
 
 /// Whether the body is `yield out + in0 * in1` (in any operand order).
 bool isMultiplyAccumulate(linalg::GenericOp op) {
@@ -193,16 +162,6 @@ linalg::FillOp findZeroFill(Contraction &c) {
       return {};
   }
   return {};
-}
-
-/// Whether the scalar op can be applied lane by lane to vectors.
-bool isVectorizable(Operation &op) {
-  auto scalar = [](Type t) { return t.isIntOrFloat(); };
-  if (!llvm::all_of(op.getResultTypes(), scalar) ||
-      !llvm::all_of(op.getOperandTypes(), scalar) || op.getNumRegions() != 0)
-    return false;
-  return isa<arith::ConstantOp>(op) ||
-         (op.hasTrait<OpTrait::Elementwise>() && isMemoryEffectFree(&op));
 }
 
 /// The elementwise op that consumes the contraction's result, if it can run
@@ -361,16 +320,7 @@ private:
   Value mul(Value x, int64_t y) { return y == 1 ? x : mul(x, idx(y)); }
   Value minIdx(Value x, Value y) { return arith::MinSIOp::create(b, loc, x, y); }
 
-  /// A rank-1 view of an operand over its whole span.
-  Value flatView(const FlatOperand &op) {
-    auto type = MemRefType::get(
-        {op.span}, c.elementType,
-        op.offset == 0 ? MemRefLayoutAttrInterface()
-                       : StridedLayoutAttr::get(b.getContext(), op.offset, {1}));
-    return memref::ReinterpretCastOp::create(b, loc, type, op.memref, op.offset,
-                                             ArrayRef<int64_t>{op.span},
-                                             ArrayRef<int64_t>{1});
-  }
+  Value flatView(const FlatOperand &op) { return mlir::dlc::flatView(b, loc, op); }
 
   /// A mask of the lanes of the vector of `width` starting at column `col`
   /// that lie before column N.
@@ -775,29 +725,7 @@ Value KernelBuilder::evalEpilogue(Value result, Value row, Value col, Value mask
     }
     map.map(body.getArgument(n), v);
   }
-  auto vectorOf = [&](Type t) { return VectorType::get({width}, t); };
-  for (Operation &op : body.without_terminator()) {
-    if (auto cst = dyn_cast<arith::ConstantOp>(op)) {
-      auto type = vectorOf(cst.getType());
-      map.map(cst.getResult(), arith::ConstantOp::create(
-                                   b, loc, type, DenseElementsAttr::get(type, cst.getValue())));
-      continue;
-    }
-    // Values from outside the body are scalars for every lane.
-    SmallVector<Value> operands;
-    for (Value v : op.getOperands())
-      operands.push_back(map.contains(v) ? map.lookup(v)
-                                         : Value(vector::BroadcastOp::create(
-                                               b, loc, vectorOf(v.getType()), v)));
-    OperationState state(loc, op.getName());
-    state.addOperands(operands);
-    state.addAttributes(op.getAttrs());
-    for (Type t : op.getResultTypes())
-      state.addTypes(vectorOf(t));
-    Operation *vectorized = b.create(state);
-    map.map(op.getResults(), vectorized->getResults());
-  }
-  return map.lookup(body.getTerminator()->getOperand(0));
+  return vectorizeBody(b, loc, body, map, width).front();
 }
 
 /// Writes one vector `sum` of a tile row at (row, col): the output gets it,

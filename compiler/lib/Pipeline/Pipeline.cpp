@@ -84,8 +84,8 @@ static constexpr const char *kLoops =
     "convert-linalg-to-loops,func.func(dlc-approximate-math),lower-affine,"
     "convert-scf-to-cf,canonicalize,cse";
 static constexpr const char *kToLLVM =
-    "convert-vector-to-llvm,expand-strided-metadata,lower-affine,finalize-memref-to-llvm,"
-    "convert-math-to-llvm,convert-math-to-libm,convert-arith-to-llvm,"
+    "convert-math-to-llvm,convert-math-to-libm,convert-vector-to-llvm,"
+    "expand-strided-metadata,lower-affine,finalize-memref-to-llvm,convert-arith-to-llvm,"
     "convert-cf-to-llvm,convert-func-to-llvm{use-bare-ptr-memref-call-conv},"
     "convert-ub-to-llvm,reconcile-unrealized-casts,canonicalize";
 
@@ -105,6 +105,9 @@ void mlir::dlc::buildLowerToLLVMPipeline(OpPassManager &pm,
   LowerContractionsOptions contractions;
   contractions.vectorBits = targetVectorBits(target);
   pm.addNestedPass<func::FuncOp>(createLowerContractions(contractions));
+  VectorizeElementwiseOptions elementwise;
+  elementwise.vectorBits = contractions.vectorBits;
+  pm.addNestedPass<func::FuncOp>(createVectorizeElementwise(elementwise));
   // Kernels allocate their packing buffers in the loop body they use them
   // in; each buffer then moves to the entry of its function, once.
   add("func.func(buffer-loop-hoisting)");

@@ -213,4 +213,35 @@ def FuseElementwise : Pass<"dlc-fuse-elementwise", "func::FuncOp"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+
+def VectorizeElementwise : Pass<"dlc-vectorize-elementwise", "func::FuncOp"> {
+  let summary = "Elementwise and column-reduction linalg.generics as vector loops";
+  let description = [{
+    After bufferization, a linalg.generic over static strided memrefs whose
+    body is made of lane-wise ops (arith, math, select; no linalg.index, no
+    integer division) and whose outputs are contiguous along one parallel
+    loop d (every input either contiguous or constant along d) becomes:
+
+    - one `scf.parallel` over the other parallel loops (linearized), so the
+      thread pool can split it;
+    - inside, reduction loops (if any) as `scf.for` in their order, carrying
+      the output vectors; so a column sum (a bias gradient) adds rows in the
+      same order as the scalar loops would;
+    - d in steps of L lanes (`vector-bits` over the widest element type),
+      inputs loaded as vectors (or one element broadcast), the body applied
+      lane by lane, outputs stored; d's tail in one masked step.
+
+    Everything else (row reductions along the contiguous loop, gathers,
+    transposes, index-dependent bodies) is left for the loop lowering.
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"512",
+           "Width of the target's vector registers in bits">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 #endif // DLC_CODEGEN_PASSES_TD
