@@ -190,8 +190,8 @@ def FuseElementwise : Pass<"dlc-fuse-elementwise", "func::FuncOp"> {
     That covers elementwise chains (bias, activation, the scaling of a
     gradient), a reduction with its elementwise producer (a sum of squares,
     a softmax's exponentials feeding its sum) and the per-parameter
-    optimizer update. A producer whose result has other users stays
-    available as an extra result of the fused op. Contractions are never
+    optimizer update. A producer whose result has other readers (an
+    activation kept for its gradient) is left alone. Contractions are never
     consumers here: a matrix product reads each element of an operand many
     times, so fusing its producer would recompute it in the innermost
     loop; its producers and its epilogue fuse in
