@@ -114,6 +114,19 @@ void dlcrt_dataset_split_free(dlcrt_dataset_split *split);
  * Fisher-Yates driven by Philox4x32-10, a pure function of its arguments. */
 void dlcrt_shuffle_order(uint64_t seed, int64_t epoch, int64_t n, int64_t *order);
 
+/* -------------------------------------------------------------- threads.c */
+/* DLC_NUM_THREADS's value as a thread count: a positive decimal integer
+ * (digits only), clamped to DLC_MAX_THREADS; 0 for NULL, "" or anything
+ * else. */
+int dlcrt_parse_num_threads(const char *text);
+/* The cores this process may run on (sched_getaffinity; sysconf if that
+ * fails), at least 1 and at most DLC_MAX_THREADS. */
+int dlcrt_available_cores(void);
+/* The pool's initial thread count: env_value (DLC_NUM_THREADS, may be NULL)
+ * if it parses, otherwise `cores`, with a warning on stderr when env_value
+ * was set but invalid. */
+int dlcrt_default_num_threads(const char *env_value, int cores);
+
 #ifdef __cplusplus
 } /* extern "C" */
 

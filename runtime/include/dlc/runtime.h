@@ -389,6 +389,39 @@ dlc_status dlc_evaluate(dlc_params *params, const dlc_dataset *dataset,
                         dlc_split split, dlc_eval_batch_fn on_batch,
                         void *user);
 
+/* ------------------------------------------------------------------ threads
+ *
+ * Generated code runs its large parallel loops on one process-wide pool of
+ * threads, started on the first loop that needs it. The number of threads
+ * (the calling thread included) is, in order of precedence: the last
+ * dlc_set_num_threads, the environment variable DLC_NUM_THREADS (read once,
+ * at the first use of the pool; a value that is not a positive decimal
+ * integer is ignored with a warning on stderr), or the number of cores this
+ * process may run on (sched_getaffinity). At most DLC_MAX_THREADS; larger
+ * requests are clamped.
+ *
+ * Results do not depend on the number of threads: the compiler gives each
+ * output element to exactly one thread, which computes it in the same order
+ * as a single thread would (docs/design.md). */
+
+#define DLC_MAX_THREADS 1024
+
+/* Sets the number of threads of later parallel loops (a loop already
+ * running keeps its own). An error if num_threads < 1; nothing changes. */
+dlc_status dlc_set_num_threads(int num_threads);
+/* The number of threads parallel loops use now (>= 1). */
+int dlc_get_num_threads(void);
+
+/* The entry point generated code calls for a parallel loop of n iterations:
+ * splits [0, n) into T = min(threads, n) contiguous chunks whose sizes
+ * differ by at most one, in order, and calls body(ctx, begin, end) once per
+ * chunk: chunk 0 on the calling thread, the others on pool threads. Returns
+ * when every chunk is done. n <= 0 calls nothing. A call made from inside a
+ * body (a nested loop), or while another thread's loop holds the pool, runs
+ * body(ctx, 0, n) on the calling thread. Pool threads have 64 MiB stacks. */
+typedef void (*dlc_parallel_body)(void *ctx, int64_t begin, int64_t end);
+void dlc_parallel_for(dlc_parallel_body body, void *ctx, int64_t n);
+
 #ifdef __cplusplus
 }
 #endif
