@@ -12,6 +12,7 @@
 
 #include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
 #include "llvm/ExecutionEngine/Orc/LLJIT.h"
+#include "llvm/ExecutionEngine/Orc/Mangling.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
@@ -81,6 +82,23 @@ std::unique_ptr<llvm::orc::LLJIT> linkInMemory(const CompileResult &compiled) {
     return nullptr;
   }
   (*jit)->getMainJITDylib().addGenerator(std::move(*generator));
+  // libdlcrt is linked statically into dlc, so its functions are not in the
+  // process's dynamic symbol table: the ones generated code calls (the
+  // thread pool) are defined explicitly, as the runtime dlc itself uses.
+  llvm::orc::MangleAndInterner mangle((*jit)->getExecutionSession(),
+                                      (*jit)->getDataLayout());
+  auto runtimeSymbol = [](auto *fn) {
+    return llvm::orc::ExecutorSymbolDef(llvm::orc::ExecutorAddr::fromPtr(fn),
+                                        llvm::JITSymbolFlags::Exported |
+                                            llvm::JITSymbolFlags::Callable);
+  };
+  if (llvm::Error err = (*jit)->getMainJITDylib().define(llvm::orc::absoluteSymbols(
+          {{mangle("dlc_parallel_for"), runtimeSymbol(&dlc_parallel_for)},
+           {mangle("dlc_get_num_threads"), runtimeSymbol(&dlc_get_num_threads)},
+           {mangle("dlc_set_num_threads"), runtimeSymbol(&dlc_set_num_threads)}}))) {
+    reportError("cannot define the runtime's symbols: " + llvm::toString(std::move(err)));
+    return nullptr;
+  }
   if (llvm::Error err = (*jit)->addObjectFile(llvm::MemoryBuffer::getMemBufferCopy(
           compiled.object, compiled.table.modelName + ".o"))) {
     reportError("cannot load the compiled object: " + llvm::toString(std::move(err)));

@@ -44,7 +44,8 @@ const char *kUsage =
     "  --mcpu=NAME         target CPU (default: the host)\n"
     "  -O0 ... -O3         optimization level (default -O3)\n"
     "  --target=cpu        the only target of this version\n"
-    "  --threads N         threads for commands that run code\n"
+    "  --threads N         threads of run, train and eval (default: DLC_NUM_THREADS,\n"
+    "                      else all cores)\n"
     "  --print-locations   textual MLIR stages show each op's location\n"
     "  -o FILE             output file (compile: default NAME.o; text stages: stdout)\n";
 
@@ -93,6 +94,7 @@ struct Args {
   TrainOptions trainOptions;
   std::string output;
   bool train = false;
+  int threads = 0; // --threads; 0: the runtime's default (DLC_NUM_THREADS or all cores)
 };
 
 /// Parses argv; returns -1 on success or an exit code.
@@ -170,10 +172,9 @@ int parseArgs(int argc, char **argv, Args &args) {
     } else if (value("--threads", v)) {
       char *end = nullptr;
       long n = std::strtol(v.c_str(), &end, 10);
-      if (*end || n <= 0)
+      if (v.empty() || *end || n <= 0 || n > INT32_MAX)
         return usageError("--threads " + v + ": expected a positive integer");
-      // Generated code is single-threaded in this version; accepted so that
-      // scripts keep working when it is not.
+      args.threads = static_cast<int>(n);
     } else if (a.size() == 3 && a.starts_with("-O") && a[2] >= '0' && a[2] <= '3') {
       args.compile.target.optLevel = a[2] - '0';
     } else if (value("-o", v)) {
@@ -264,6 +265,11 @@ int main(int argc, char **argv) {
   CompileResult result;
   if (int rc = compileModel(*ctx, args.compile, result))
     return rc;
+
+  // Generated code runs its parallel loops on libdlcrt's pool: --threads
+  // overrides DLC_NUM_THREADS and the default of all cores.
+  if (args.threads > 0)
+    dlc_status_free(dlc_set_num_threads(args.threads)); // >= 1: cannot fail
 
   if (args.command == "run")
     return runModel(result, args.run);
