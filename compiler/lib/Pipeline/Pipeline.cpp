@@ -80,9 +80,10 @@ static constexpr const char *kBufferize =
     "dlc-copy-repeated-results,"
     "buffer-results-to-out-params{hoist-static-allocs modify-public-functions},"
     "canonicalize,cse";
+// Alloca scopes cannot hold the CFG of a loop: they go before convert-scf-to-cf.
 static constexpr const char *kLoops =
     "convert-linalg-to-loops,func.func(dlc-approximate-math),lower-affine,"
-    "convert-scf-to-cf,canonicalize,cse";
+    "dlc-lower-alloca-scopes,convert-scf-to-cf,canonicalize,cse";
 static constexpr const char *kToLLVM =
     "convert-math-to-llvm,convert-math-to-libm,convert-vector-to-llvm,"
     "expand-strided-metadata,lower-affine,finalize-memref-to-llvm,convert-arith-to-llvm,"

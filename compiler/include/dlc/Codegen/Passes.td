@@ -103,6 +103,42 @@ def ApproximateMath : Pass<"dlc-approximate-math"> {
                            "::mlir::vector::VectorDialect"];
 }
 
+def LowerAllocaScopes : Pass<"dlc-lower-alloca-scopes"> {
+  let summary = "Replace allocation scopes by stack save/restore pairs";
+  let description = [{
+    A `memref.alloca_scope` must hold a single block, so once
+    convert-scf-to-cf turns a loop inside it into several blocks the IR no
+    longer verifies (upstream lowers scopes only in finalize-memref-to-llvm,
+    later). Kernels that pack into stack buffers have exactly that shape, so
+    before convert-scf-to-cf each scope becomes what finalize-memref-to-llvm
+    would make of it: its body, inlined, between `llvm.intr.stacksave` and
+    `llvm.intr.stackrestore`. Allocas of the body are freed at the restore,
+    as at the end of the scope. `scf.parallel` is an allocation scope as
+    well, which convert-scf-to-cf forgets; the body of one that allocates
+    gets the same pair.
+
+    Before:
+    ```mlir
+    scf.for %i = %c0 to %c64 step %c1 {
+      memref.alloca_scope {
+        %buf = memref.alloca() : memref<4096xf32>
+        scf.for ... { ... %buf ... }
+      }
+    }
+    ```
+    After:
+    ```mlir
+    scf.for %i = %c0 to %c64 step %c1 {
+      %sp = llvm.intr.stacksave : !llvm.ptr
+      %buf = memref.alloca() : memref<4096xf32>
+      scf.for ... { ... %buf ... }
+      llvm.intr.stackrestore %sp : !llvm.ptr
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 def EmitPackedEntry : Pass<"dlc-emit-packed-entry", "ModuleOp"> {
   let summary = "Add NAME_packed(void **args) beside every dlc entry point";
   let description = [{
