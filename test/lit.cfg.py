@@ -5,6 +5,7 @@
 #   %python                        Python with numpy (reference implementations)
 #   %cc                            the C compiler used to link generated objects
 #   %dlcrt_cflags / %dlcrt_libs    compile and link flags for libdlcrt
+#                                  (the latter also in $DLC_RUNTIME_LIBS)
 #   %e2e                           test/e2e/ (shared helper scripts)
 import os
 
@@ -34,6 +35,9 @@ config.substitutions.append(("%dlcrt_cflags", "-I" + config.dlc_runtime_include)
 config.substitutions.append(
     ("%dlcrt_libs", config.dlc_runtime_lib + " -lz -lm -lpthread"))
 config.substitutions.append(("%e2e", os.path.join(config.test_source_root, "e2e")))
+# The helper scripts that link lowered MLIR themselves (train_ops.py,
+# gradcheck.py) add this: large loops call libdlcrt's dlc_parallel_for.
+config.environment["DLC_RUNTIME_LIBS"] = config.dlc_runtime_lib + " -lz -lm -lpthread"
 
 # PyTorch, where installed for %python, is a second reference for training
 # (tests marked REQUIRES: torch); the suite never needs it.

@@ -32,7 +32,7 @@ Div denominators |b| >= 0.5. One line per (case, gradient tensor): `ok` or
 the exit status is non-zero if any check failed. dlc-opt's diagnostics (the
 warning for an unused trainable parameter) go to stderr.
 
-Tools: those of train_ops.py ($DLC_OPT, $MLIR_TRANSLATE, $CC).
+Tools: those of train_ops.py ($DLC_OPT, $MLIR_TRANSLATE, $CC, $DLC_RUNTIME_LIBS).
 FAMILY: gemm | matmul | binary | activations | softmax | shape | losses |
         binary_losses | unused | composite | math | tensor | conv |
         maxpool | global_pool | averagepool | conv_transpose | layernorm |
@@ -53,7 +53,7 @@ import numpy as np
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from train_ops import CC, DLC_OPT, TRANSLATE, ty  # noqa: E402
+from train_ops import CC, DLC_OPT, RUNTIME_LIBS, TRANSLATE, ty  # noqa: E402
 
 H = 1e-6
 ATOL, RTOL = 1e-6, 1e-5
@@ -156,7 +156,7 @@ class Module:
                         "--dlc-lower-to-llvm", "-o", llvm], check=True)
         subprocess.run([TRANSLATE, "--mlir-to-llvmir", llvm, "-o", ll], check=True)
         subprocess.run([CC, "-shared", "-fPIC", "-O1", "-Wno-override-module", ll,
-                        "-o", so, "-lm"], check=True)
+                        "-o", so] + RUNTIME_LIBS, check=True)
         # Each entry must take inputs, outputs and the workspace: a result
         # dropped or added by the lowering would shift the packed slots.
         with open(llvm) as f:

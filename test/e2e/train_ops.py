@@ -9,7 +9,8 @@ Inputs/packed_main.c (already compiled: DRIVER_O), runs it on raw binary
 inputs and compares the outputs with numpy references of the torch formulas
 (computed in float64 from the same f32 inputs; dlctest.check tolerances, f32
 rtol 1e-5). Tools: $DLC_OPT (else dlc-opt on PATH), $MLIR_TRANSLATE (else
-mlir-translate on PATH, else /usr/lib/llvm-22/bin), $CC (else clang-22).
+mlir-translate on PATH, else /usr/lib/llvm-22/bin), $CC (else clang-22);
+$DLC_RUNTIME_LIBS, the link flags of libdlcrt (lit.cfg.py sets them).
 
 FAMILY: losses | binary_losses | grads | optim | schedule
 """
@@ -43,6 +44,9 @@ def tool(env, *names):
 DLC_OPT = tool("DLC_OPT", "dlc-opt")
 TRANSLATE = tool("MLIR_TRANSLATE", "mlir-translate", "/usr/lib/llvm-22/bin/mlir-translate")
 CC = tool("CC", "clang-22", "clang")
+# libdlcrt and what it needs (set by lit.cfg.py): large parallel loops call
+# its dlc_parallel_for.
+RUNTIME_LIBS = os.environ.get("DLC_RUNTIME_LIBS", "").split() or ["-lm"]
 
 
 def ty(shape, dtype):
@@ -104,7 +108,7 @@ class Fn:
         subprocess.run([TRANSLATE, "--mlir-to-llvmir", llvm, "-o", ll], check=True)
         subprocess.run([CC, "-c", "-O2", "-Wno-override-module", ll, "-o", obj],
                        check=True)
-        subprocess.run([CC, driver, obj, "-lm", "-o", exe], check=True)
+        subprocess.run([CC, driver, obj, "-o", exe] + RUNTIME_LIBS, check=True)
         self.exe, self.dir = exe, d
         return self
 

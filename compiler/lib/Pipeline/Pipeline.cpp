@@ -80,10 +80,14 @@ static constexpr const char *kBufferize =
     "dlc-copy-repeated-results,"
     "buffer-results-to-out-params{hoist-static-allocs modify-public-functions},"
     "canonicalize,cse";
-// Alloca scopes cannot hold the CFG of a loop: they go before convert-scf-to-cf.
+// Parallel dimensions become scf.parallel, reductions scf.for inside them;
+// dlc-parallelize hands the large outermost scf.parallel loops to the
+// runtime's thread pool, and convert-scf-to-cf runs the rest sequentially
+// (after the alloca scopes, which cannot hold the CFG of a loop, are gone).
 static constexpr const char *kLoops =
-    "convert-linalg-to-loops,func.func(dlc-approximate-math),lower-affine,"
-    "dlc-lower-alloca-scopes,convert-scf-to-cf,canonicalize,cse";
+    "convert-linalg-to-parallel-loops,func.func(dlc-approximate-math),"
+    "lower-affine,dlc-parallelize,dlc-lower-alloca-scopes,convert-scf-to-cf,"
+    "canonicalize,cse";
 static constexpr const char *kToLLVM =
     "convert-math-to-llvm,convert-math-to-libm,convert-vector-to-llvm,"
     "expand-strided-metadata,lower-affine,finalize-memref-to-llvm,convert-arith-to-llvm,"

@@ -139,6 +139,84 @@ def LowerAllocaScopes : Pass<"dlc-lower-alloca-scopes"> {
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def Parallelize : Pass<"dlc-parallelize", "ModuleOp"> {
+  let summary = "Run large scf.parallel loops on the runtime's thread pool";
+  let description = [{
+    Each outermost `scf.parallel` of a `func.func` (as
+    convert-linalg-to-parallel-loops makes them: parallel dimensions only,
+    reductions as `scf.for` inside) whose estimated work reaches `min-work`
+    is outlined into a private function
+    `@<parent>_par<N>(ctx: !llvm.ptr, begin: i64, end: i64)` and replaced by
+    a call `dlc_parallel_for(@<parent>_par<N>, ctx, total)` (libdlcrt).
+
+    Work is a rough count of scalar operations: one per op of the body (a
+    vector op one per element, a memref.copy one per element), times the
+    static trip count of every enclosing loop inside the body and of the
+    loop itself (a trip count that is not a constant counts as 16). Loops
+    under the threshold stay `scf.parallel`, which convert-scf-to-cf lowers
+    to sequential loops: a dispatch costs about a microsecond, a kernel of
+    32768 scalar operations some ten.
+
+    The leading dimensions of the loop are linearized into [0, total) until
+    they give at least 256 units (a 64x10 loop gives 640), so the runtime's
+    static chunks are balanced; the last linearized dimension stays a plain
+    loop inside each row, and the dimensions after it stay an inner
+    `scf.parallel` (both keep their full, vectorizable extent).
+
+    Values the body uses from outside go through `ctx`, a stack struct:
+    memrefs as their aligned pointer plus their dynamic offset, sizes and
+    strides, rebuilt inside as a memref descriptor behind an
+    `unrealized_conversion_cast` that finalize-memref-to-llvm resolves;
+    index values as i64; other scalars and vectors as they are. Constants
+    (and other operand-free pure ops) are cloned into the outlined function.
+    A loop that captures anything else stays sequential. An alloca whose
+    scope is the loop gets a `memref.alloca_scope` per iteration, as
+    `scf.parallel` gives it.
+
+    Each iteration is computed by exactly one thread, in the single-threaded
+    order, so results do not depend on the number of threads.
+
+    Before:
+    ```mlir
+    func.func @f(%a: memref<64x512xf32>, %b: memref<64x512xf32>) {
+      scf.parallel (%i, %j) = (%c0, %c0) to (%c64, %c512) step (%c1, %c1) {
+        %x = memref.load %a[%i, %j] : memref<64x512xf32>
+        ...
+        memref.store %y, %b[%i, %j] : memref<64x512xf32>
+      }
+      return
+    }
+    ```
+    After (constants and index arithmetic abridged):
+    ```mlir
+    func.func private @dlc_parallel_for((!llvm.ptr, i64, i64) -> (), !llvm.ptr, i64)
+    func.func @f(%a: memref<64x512xf32>, %b: memref<64x512xf32>) {
+      %ctx = llvm.alloca %c1_i64 x !llvm.struct<(ptr, ptr)> : (i64) -> !llvm.ptr
+      ... llvm.store of the aligned pointers of %a and %b into %ctx ...
+      %fn = constant @f_par0 : (!llvm.ptr, i64, i64) -> ()
+      call @dlc_parallel_for(%fn, %ctx, %c32768_i64) : (...) -> ()
+      return
+    }
+    func.func private @f_par0(%ctx: !llvm.ptr, %begin: i64, %end: i64)
+        attributes {llvm.linkage = #llvm.linkage<internal>} {
+      ... %a and %b rebuilt from %ctx ...
+      scf.for %r = %row_begin to %row_end step %c1 {      // rows of [64]
+        scf.for %j = %col_begin to %col_end step %c1 {    // columns of [512]
+          %x = memref.load %a[%r, %j] : memref<64x512xf32>
+          ...
+    ```
+  }];
+  let options = [
+    Option<"minWork", "min-work", "int64_t", /*default=*/"32768",
+           "Outline a loop only if its estimated work (scalar operations) is at least this">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::LLVM::LLVMDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
 def EmitPackedEntry : Pass<"dlc-emit-packed-entry", "ModuleOp"> {
   let summary = "Add NAME_packed(void **args) beside every dlc entry point";
   let description = [{
