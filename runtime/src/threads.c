@@ -3,9 +3,11 @@
 // Contract (see dlc/runtime.h):
 //  - One process-wide pool, created on first use; its workers live until the
 //    process ends. dlc_parallel_for(body, ctx, n) cuts [0, n) into
-//    T = min(threads, n) static contiguous chunks; chunk 0 runs on the
-//    calling thread, chunk i on worker i. Static chunks (no work stealing)
-//    keep each thread's share a pure function of (n, T).
+//    T = min(threads, n) static contiguous chunks, wakes T - 1 workers, and
+//    the caller and the workers claim chunks until none is left. A chunk's
+//    range is a pure function of (n, T), whichever thread runs it; claiming
+//    only means that a worker slow to wake (a loaded machine) does not hold
+//    the loop up: the threads already running take its chunk.
 //  - Kernels last microseconds, so a dispatch must cost about that little:
 //    every worker has its own cache line holding the generation of the last
 //    loop posted to it, and spins on it for a while (100 µs: pausing, then
@@ -52,7 +54,6 @@ typedef struct worker {
   atomic_int sleeping;                               // blocked in `wake`
   pthread_mutex_t mutex;
   pthread_cond_t wake;
-  int index;  // the chunk it runs: 1 .. T-1
   uint64_t created_at;  // the generation when it started: nothing to run yet
 } worker;
 
@@ -63,18 +64,21 @@ static struct {
   pthread_mutex_t dispatch;   // held by the thread whose loop runs
   // Guarded by `dispatch`:
   int num_workers;
-  worker *workers[DLC_MAX_THREADS];  // workers[i] runs chunk i + 1
+  worker *workers[DLC_MAX_THREADS];
   uint64_t generation;
   atomic_int spin;  // whether idle threads spin before sleeping (workers read it)
-  // The current loop, written before the posts (which publish it) and read
-  // by the workers it was posted to.
+  // The current loop, written before `claim` publishes it, and read by a
+  // thread only once it has claimed one of the loop's chunks.
   dlc_parallel_body body;
   void *ctx;
   int64_t n;
-  int64_t chunks;
-  // Completion: chunks still running on workers; the caller sleeps on
-  // `done` when it runs out of patience.
-  atomic_int pending;
+  // The chunks still to be claimed: (generation mod 2^32, chunks, next
+  // chunk) in one word, so a claim is one compare-and-swap and cannot take
+  // a chunk of another loop.
+  _Alignas(kCacheLine) atomic_uint_fast64_t claim;
+  // Completion: chunks not yet finished; the caller sleeps on `done` when
+  // it runs out of patience.
+  _Alignas(kCacheLine) atomic_int pending;
   atomic_int caller_sleeping;
   pthread_mutex_t done_mutex;
   pthread_cond_t done;
@@ -180,6 +184,7 @@ static void reset_after_fork(void) {
   pthread_cond_init(&g_pool.done, NULL);
   g_pool.num_workers = 0;
   atomic_store(&g_pool.pending, 0);
+  atomic_store(&g_pool.claim, 0);
   atomic_store(&g_pool.caller_sleeping, 0);
   t_in_loop = 0;
 }
@@ -209,13 +214,38 @@ int dlc_get_num_threads(void) {
   return atomic_load(&g_pool.num_threads);
 }
 
-// Chunk c of T over [0, n): the first n % T chunks get one more iteration.
-static void run_chunk(int64_t c) {
-  int64_t n = g_pool.n, t = g_pool.chunks;
-  int64_t base = n / t, extra = n % t;
-  int64_t begin = c * base + (c < extra ? c : extra);
-  int64_t end = begin + base + (c < extra ? 1 : 0);
-  g_pool.body(g_pool.ctx, begin, end);
+static uint64_t claim_word(uint64_t generation, int64_t chunks, int64_t next) {
+  return (generation & 0xffffffffu) << 32 | (uint64_t)chunks << 16 | (uint64_t)next;
+}
+
+// Runs chunks of loop `generation` until none is left to claim. Chunk c of
+// T over [0, n) is the same range whichever thread runs it (the first n % T
+// chunks get one more iteration), so what a thread computes never depends
+// on which thread it is. Claiming, rather than a fixed chunk per thread,
+// lets the threads that are running take the chunk of a thread that has
+// not woken up yet (on a loaded machine, a worker can wait milliseconds
+// for a core).
+static void run_chunks(uint64_t generation) {
+  uint64_t current = atomic_load(&g_pool.claim);
+  for (;;) {
+    if (current >> 32 != (generation & 0xffffffffu)) return;  // another loop's
+    int64_t chunks = (int64_t)(current >> 16 & 0xffff), c = (int64_t)(current & 0xffff);
+    if (c >= chunks) return;
+    if (!atomic_compare_exchange_weak(&g_pool.claim, &current, current + 1)) continue;
+    // The loop cannot end before this chunk does, so its fields stay.
+    int64_t n = g_pool.n, base = n / chunks, extra = n % chunks;
+    int64_t begin = c * base + (c < extra ? c : extra);
+    int64_t end = begin + base + (c < extra ? 1 : 0);
+    g_pool.body(g_pool.ctx, begin, end);
+    // The thread that finishes the last chunk wakes the caller if it went
+    // to sleep; the same store/load pairing as in wait_for_post.
+    if (atomic_fetch_sub(&g_pool.pending, 1) == 1 && atomic_load(&g_pool.caller_sleeping)) {
+      pthread_mutex_lock(&g_pool.done_mutex);
+      pthread_cond_signal(&g_pool.done);
+      pthread_mutex_unlock(&g_pool.done_mutex);
+    }
+    current = atomic_load(&g_pool.claim);
+  }
 }
 
 static uint64_t wait_for_post(worker *w, uint64_t seen) {
@@ -238,14 +268,7 @@ static void *worker_main(void *arg) {
   uint64_t seen = w->created_at;
   for (;;) {
     seen = wait_for_post(w, seen);
-    run_chunk(w->index);
-    // The last worker to finish wakes the caller if it went to sleep; the
-    // same store/load pairing as in wait_for_post.
-    if (atomic_fetch_sub(&g_pool.pending, 1) == 1 && atomic_load(&g_pool.caller_sleeping)) {
-      pthread_mutex_lock(&g_pool.done_mutex);
-      pthread_cond_signal(&g_pool.done);
-      pthread_mutex_unlock(&g_pool.done_mutex);
-    }
+    run_chunks(seen);
   }
   return NULL;
 }
@@ -299,7 +322,6 @@ static void start_workers(int wanted) {
     atomic_init(&w->sleeping, 0);
     pthread_mutex_init(&w->mutex, NULL);
     pthread_cond_init(&w->wake, NULL);
-    w->index = g_pool.num_workers + 1;
     pthread_t thread;
     if (pthread_create(&thread, &attr, worker_main, w) != 0) {
       pthread_cond_destroy(&w->wake);
@@ -334,13 +356,13 @@ void dlc_parallel_for(dlc_parallel_body body, void *ctx, int64_t n) {
   g_pool.body = body;
   g_pool.ctx = ctx;
   g_pool.n = n;
-  g_pool.chunks = chunks;
-  atomic_store(&g_pool.pending, (int)chunks - 1);
   uint64_t generation = ++g_pool.generation;
+  atomic_store(&g_pool.pending, (int)chunks);
+  atomic_store(&g_pool.claim, claim_word(generation, chunks, 0));
   for (int64_t i = 0; i + 1 < chunks; ++i) post(g_pool.workers[i], generation);
 
   t_in_loop = 1;
-  run_chunk(0);
+  run_chunks(generation);
   t_in_loop = 0;
   wait_for_workers();
   pthread_mutex_unlock(&g_pool.dispatch);

@@ -415,10 +415,12 @@ int dlc_get_num_threads(void);
 /* The entry point generated code calls for a parallel loop of n iterations:
  * splits [0, n) into T = min(threads, n) contiguous chunks whose sizes
  * differ by at most one, in order, and calls body(ctx, begin, end) once per
- * chunk: chunk 0 on the calling thread, the others on pool threads. Returns
- * when every chunk is done. n <= 0 calls nothing. A call made from inside a
- * body (a nested loop), or while another thread's loop holds the pool, runs
- * body(ctx, 0, n) on the calling thread. Pool threads have 64 MiB stacks. */
+ * chunk, on the calling thread and T - 1 pool threads (each takes the next
+ * chunk nobody has started, so a thread slow to start holds nothing up).
+ * Returns when every chunk is done. n <= 0 calls nothing. A call made from
+ * inside a body (a nested loop), or while another thread's loop holds the
+ * pool, runs body(ctx, 0, n) on the calling thread. Pool threads have
+ * 64 MiB stacks. */
 typedef void (*dlc_parallel_body)(void *ctx, int64_t begin, int64_t end);
 void dlc_parallel_for(dlc_parallel_body body, void *ctx, int64_t n);
 
