@@ -21,6 +21,9 @@ config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.dlc_obj_root, "test")
 
 llvm_config.use_default_substitutions()
+# `DLC_NUM_THREADS=4 lit build/test` runs the generated code of every test
+# with 4 threads (default: all cores); a test may still set its own.
+llvm_config.with_system_environment(["DLC_NUM_THREADS"])
 llvm_config.with_environment("PATH", config.dlc_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 # "=" joins the characters that may not precede a tool name, so that an

@@ -5,7 +5,9 @@
 //    into a stack buffer inside memref.alloca_scope (outlined);
 //  @own: an alloca directly in the body of a 2048-iteration loop, 64 KiB
 //    each (outlined: one scope per iteration, or the stack would overflow);
-//  @small: the same with 4 iterations (not outlined, run sequentially).
+//  @small: the same with 4 iterations (not outlined, run sequentially);
+//  @strided: a 2-D loop with lower bounds and steps other than 0 and 1
+//    (both dimensions linearized), writing out[i, j] = 1000 i + j.
 // RUN: dlc-opt %s --dlc-lower-to-llvm -o %t.llvm.mlir
 // RUN: FileCheck %s --input-file=%t.llvm.mlir
 // RUN: mlir-translate --mlir-to-llvmir %t.llvm.mlir -o %t.ll
@@ -28,6 +30,8 @@
 // CHECK: llvm.intr.stacksave
 // CHECK: llvm.alloca
 // CHECK: llvm.intr.stackrestore
+// CHECK-LABEL: llvm.func @strided(
+// CHECK: llvm.call @dlc_parallel_for
 // CHECK-LABEL: llvm.func @small(
 // CHECK-NOT: llvm.call
 // CHECK: llvm.intr.stacksave
@@ -87,6 +91,25 @@ func.func @own(%a: memref<2048x256xf32>, %out: memref<2048x256xf32>) attributes 
       %w = arith.subf %v, %x : f32
       memref.store %w, %out[%i, %k] : memref<2048x256xf32>
     }
+  }
+  return
+}
+
+// out[i, j] = 1000 i + j for i = 1, 4, ..., 637 and j = 2, 7, ..., 997.
+func.func @strided(%out: memref<640x1000xf32>) attributes {dlc.entry} {
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c3 = arith.constant 3 : index
+  %c5 = arith.constant 5 : index
+  %c640 = arith.constant 640 : index
+  %c1000 = arith.constant 1000 : index
+  %k = arith.constant 1000 : index
+  scf.parallel (%i, %j) = (%c1, %c2) to (%c640, %c1000) step (%c3, %c5) {
+    %a = arith.muli %i, %k : index
+    %b = arith.addi %a, %j : index
+    %c = arith.index_cast %b : index to i64
+    %v = arith.sitofp %c : i64 to f32
+    memref.store %v, %out[%i, %j] : memref<640x1000xf32>
   }
   return
 }

@@ -10,6 +10,7 @@
 void blocked(const float *a, float *out, void *workspace);
 void own(const float *a, float *out, void *workspace);
 void small(const float *a, float *out, void *workspace);
+void strided(float *out, void *workspace);
 
 static int check(const char *name, const float *out, const float *expected, long n) {
   for (long i = 0; i < n; ++i)
@@ -21,10 +22,10 @@ static int check(const char *name, const float *out, const float *expected, long
 }
 
 int main(void) {
-  enum { kRows = 2048, kCols = 256 };
+  enum { kRows = 2048, kCols = 256, kSize = 640 * 1000 /* the largest output */ };
   float *a = malloc(sizeof(float) * kRows * kCols);
-  float *out = malloc(sizeof(float) * kRows * kCols);
-  float *expected = malloc(sizeof(float) * kRows * kCols);
+  float *out = malloc(sizeof(float) * kSize);
+  float *expected = malloc(sizeof(float) * kSize);
   if (!a || !out || !expected) return 2;
   for (long i = 0; i < (long)kRows * kCols; ++i) a[i] = (float)(i % 1000) * 0.25f - 7.0f;
   char workspace[64];
@@ -41,6 +42,14 @@ int main(void) {
   for (long i = 0; i < 16; ++i) expected[i] = a[i] + a[i];
   small(a, out, workspace);
   failures += check("small", out, expected, 16);
+
+  for (long i = 0; i < 640L * 1000; ++i) out[i] = -1.0f;
+  for (long i = 0; i < 640; ++i)
+    for (long j = 0; j < 1000; ++j)
+      expected[i * 1000 + j] =
+          i >= 1 && (i - 1) % 3 == 0 && j >= 2 && (j - 2) % 5 == 0 ? (float)(1000 * i + j) : -1.0f;
+  strided(out, workspace);
+  failures += check("strided", out, expected, 640L * 1000);
 
   if (!failures) printf("ok (%d threads)\n", dlc_get_num_threads());
   free(a);
