@@ -113,9 +113,9 @@ void mlir::dlc::buildLowerToLLVMPipeline(OpPassManager &pm,
   VectorizeElementwiseOptions elementwise;
   elementwise.vectorBits = contractions.vectorBits;
   pm.addNestedPass<func::FuncOp>(createVectorizeElementwise(elementwise));
-  // Kernels allocate their packing buffers in the loop body they use them
-  // in; each buffer then moves to the entry of its function, once.
-  add("func.func(buffer-loop-hoisting)");
+  // The GEMM kernels allocate their packing buffers at the top of their
+  // scf.parallel task body: one per thread once dlc-parallelize outlines the
+  // loop, released per task by dlc-lower-alloca-scopes if it stays serial.
   pm.addPass(createAssignWorkspace());
   add(kLoops);
   add(kToLLVM);
