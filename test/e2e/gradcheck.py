@@ -520,12 +520,17 @@ def conv():
 def maxpool():
     """MaxPool: dY routed to each window's argmax (values distinct, so the
     argmax is stable under the finite-difference step), overlapping windows,
-    strides and pads."""
+    strides and pads, windows that tile the input."""
     cases = []
     for k, (name, xs, attrs) in enumerate([
             ("2x2", (2, 2, 4, 6), {"kernel_shape": [2, 2], "strides": [2, 2]}),
             ("overlap", (1, 2, 5, 5), {"kernel_shape": [3, 3]}),
-            ("pads", (1, 3, 6, 5), {"kernel_shape": [3, 2], "strides": [2, 1], "pads": [1, 0, 2, 1]})]):
+            ("pads", (1, 3, 6, 5), {"kernel_shape": [3, 2], "strides": [2, 1], "pads": [1, 0, 2, 1]}),
+            # Windows that tile the input (stride = kernel: one lookup per
+            # element), with rows and columns no window covers, and pads.
+            ("tiled_ragged", (1, 2, 5, 7), {"kernel_shape": [2, 2], "strides": [2, 2]}),
+            ("tiled_pads", (1, 2, 7, 8), {"kernel_shape": [3, 3], "strides": [3, 3],
+                                          "pads": [1, 2, 1, 0]})]):
         c = Case("maxpool_" + name, 1100 + k)
         n = int(np.prod(xs))
         # A permutation of spaced values: no ties, gaps far above h.

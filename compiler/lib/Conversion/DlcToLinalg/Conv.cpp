@@ -545,6 +545,52 @@ struct MaxPoolGradLowering : OpConversionPattern<MaxPoolGradOp> {
         });
     Value argIdx = argmax.getResult(1), dY = adaptor.getDY();
 
+    // Windows that tile the input (stride = kernel, the usual 2x2/2): each
+    // input element lies in at most one window, at one tap, so its gradient
+    // is one lookup, not a sum over every tap that might reach it.
+    if (a.strides == a.kernel) {
+      auto same = AffineMap::getMultiDimIdentityMap(4, ctx);
+      auto generic = linalg::GenericOp::create(
+          rewriter, loc, TypeRange{type}, ValueRange{},
+          ValueRange{createEmpty(rewriter, loc, type)}, ArrayRef<AffineMap>{same},
+          iterators(4, 0), [&](OpBuilder &nb, Location l, ValueRange args) {
+            auto idx = [&](int64_t v) {
+              return Value(arith::ConstantIndexOp::create(nb, l, v));
+            };
+            Value valid;
+            SmallVector<Value> pos{linalg::IndexOp::create(nb, l, 0),
+                                   linalg::IndexOp::create(nb, l, 1)};
+            SmallVector<Value> taps;
+            for (int i = 0; i < 2; ++i) {
+              Value t = arith::AddIOp::create(nb, l, linalg::IndexOp::create(nb, l, 2 + i),
+                                              idx(a.pads[i]));
+              Value o = arith::DivUIOp::create(nb, l, t, idx(a.strides[i]));
+              taps.push_back(arith::RemUIOp::create(nb, l, t, idx(a.strides[i])));
+              Value ok = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult, o,
+                                               idx(dyType.getDimSize(2 + i)));
+              valid = valid ? Value(arith::AndIOp::create(nb, l, valid, ok)) : ok;
+              pos.push_back(o);
+            }
+            for (Value &o : MutableArrayRef<Value>(pos).drop_front(2))
+              o = arith::SelectOp::create(nb, l, valid, o, idx(0));
+            Value k = arith::IndexCastOp::create(
+                nb, l, nb.getI64Type(),
+                arith::AddIOp::create(nb, l, arith::MulIOp::create(nb, l, taps[0], idx(kW)),
+                                      taps[1]));
+            Value hit = arith::AndIOp::create(
+                nb, l, valid,
+                arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq,
+                                      tensor::ExtractOp::create(nb, l, argIdx, pos), k));
+            Value g = tensor::ExtractOp::create(nb, l, dY, pos);
+            linalg::YieldOp::create(
+                nb, l,
+                Value(arith::SelectOp::create(nb, l, hit, g,
+                                              floatConstant(nb, l, g.getType(), 0.0))));
+          });
+      rewriter.replaceOp(op, generic.getResult(0));
+      return success();
+    }
+
     AffineExpr n, c, h, w, kh, kw;
     bindDims(ctx, n, c, h, w, kh, kw);
     auto map = [&](ArrayRef<AffineExpr> e) { return AffineMap::get(6, 0, e, ctx); };
