@@ -152,15 +152,16 @@ func.func @conv_backward_data_stride1(%dy: tensor<2x4x5x5xf32>, %w: tensor<4x4x3
 
 // -----
 
-// MaxPool: -inf padding, a [kH, kW] window tensor giving kh, kw their ranges,
-// maximumf into a -inf accumulator.
-// CHECK-DAG: #[[$XP:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2 * 2 + d4, d3 * 2 + d5)>
-// CHECK-DAG: #[[$WIN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5)>
+// MaxPool: -inf padding, then one all-parallel op over the outputs that
+// reads the 3x2 window's taps (unrolled) from the padded input and chains
+// maximumf over them.
 // CHECK-LABEL: func.func @maxpool
-// CHECK: arith.constant 0xFF800000 : f32
-// CHECK: linalg.generic {indexing_maps = [#[[$XP]], #[[$WIN]], #{{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
-// CHECK-SAME: ins(%{{.*}}, %{{.*}} : tensor<2x3x11x8xf32>, tensor<3x2xf32>)
-// CHECK: arith.maximumf
+// CHECK-DAG: arith.constant 0xFF800000 : f32
+// CHECK-DAG: %[[XP:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<2x3x11x8xf32>)
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%{{.*}} : tensor<2x3x5x4xf32>)
+// CHECK-COUNT-6: tensor.extract %[[XP]]
+// CHECK-NOT: tensor.extract
+// CHECK: linalg.yield
 func.func @maxpool(%x: tensor<2x3x9x8xf32>) -> tensor<2x3x5x4xf32> {
   %0 = dlc.MaxPool %x {kernel_shape = array<i64: 3, 2>, strides = array<i64: 2, 2>, pads = array<i64: 1, 0, 1, 0>}
       : (tensor<2x3x9x8xf32>) -> tensor<2x3x5x4xf32>
@@ -169,16 +170,16 @@ func.func @maxpool(%x: tensor<2x3x9x8xf32>) -> tensor<2x3x5x4xf32> {
 
 // -----
 
-// MaxPoolGrad: the argmax offset kh kW + kw per window (ties to the smaller
-// offset: first max wins), then a gather of dY where the offset matches.
+// MaxPoolGrad: the argmax offset kh kW + kw per window, one all-parallel op
+// reading the 3x2 taps in order (strictly greater wins: the first max), then
+// a gather of dY where the offset matches.
 // CHECK-LABEL: func.func @maxpool_grad
-// CHECK: %[[ARG:.*]]:2 = linalg.generic
-// CHECK-SAME: outs(%{{.*}}, %{{.*}} : tensor<2x3x5x4xf32>, tensor<2x3x5x4xi64>)
-// CHECK: arith.cmpf ogt
-// CHECK: arith.cmpf oeq
-// CHECK: arith.cmpi slt
+// CHECK: %[[ARG:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%{{.*}} : tensor<2x3x5x4xi64>)
+// CHECK-COUNT-5: arith.cmpf ogt
+// CHECK-NOT: arith.cmpf
+// CHECK: linalg.yield %{{.*}} : i64
 // CHECK: linalg.generic
-// CHECK: tensor.extract %[[ARG]]#1
+// CHECK: tensor.extract %[[ARG]]
 // CHECK: arith.select
 func.func @maxpool_grad(%dy: tensor<2x3x5x4xf32>, %x: tensor<2x3x9x8xf32>) -> tensor<2x3x9x8xf32> {
   %0 = dlc.MaxPoolGrad %dy, %x {kernel_shape = array<i64: 3, 2>, strides = array<i64: 2, 2>, pads = array<i64: 1, 0, 1, 0>}

@@ -478,13 +478,32 @@ struct MaxPoolLowering : OpConversionPattern<MaxPoolOp> {
     PoolAttrs a = poolAttrs(op);
     double ninf = -std::numeric_limits<double>::infinity();
     Value xp = padNCHW(rewriter, loc, adaptor.getX(), a.pads, ninf);
+    // One all-parallel op over the outputs reading the window's taps
+    // (unrolled): the running maximum stays in registers, where a reduction
+    // over (kh, kw) would load and store the output at every tap.
     auto generic = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{type},
-        ValueRange{xp, windowTensor(rewriter, loc, a.kernel, type.getElementType())},
-        ValueRange{createFilled(rewriter, loc, type, ninf)},
-        poolMaps(rewriter.getContext(), a.strides), iterators(4, 2),
-        [](OpBuilder &nb, Location l, ValueRange args) {
-          linalg::YieldOp::create(nb, l, Value(arith::MaximumFOp::create(nb, l, args[2], args[0])));
+        rewriter, loc, TypeRange{type}, ValueRange{},
+        ValueRange{createEmpty(rewriter, loc, type)},
+        ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(4, rewriter.getContext())},
+        iterators(4, 0), [&](OpBuilder &nb, Location l, ValueRange) {
+          SmallVector<Value> at;
+          for (unsigned d = 0; d < 4; ++d)
+            at.push_back(linalg::IndexOp::create(nb, l, d));
+          Value best;
+          for (int64_t kh = 0; kh < a.kernel[0]; ++kh)
+            for (int64_t kw = 0; kw < a.kernel[1]; ++kw) {
+              Value pos[2];
+              for (int i = 0; i < 2; ++i)
+                pos[i] = arith::AddIOp::create(
+                    nb, l,
+                    arith::MulIOp::create(nb, l, at[2 + i],
+                                          arith::ConstantIndexOp::create(nb, l, a.strides[i])),
+                    arith::ConstantIndexOp::create(nb, l, i == 0 ? kh : kw));
+              Value v = tensor::ExtractOp::create(nb, l, xp,
+                                                  ValueRange{at[0], at[1], pos[0], pos[1]});
+              best = best ? Value(arith::MaximumFOp::create(nb, l, best, v)) : v;
+            }
+          linalg::YieldOp::create(nb, l, best);
         });
     rewriter.replaceOp(op, generic.getResult(0));
     return success();
@@ -492,8 +511,7 @@ struct MaxPoolLowering : OpConversionPattern<MaxPoolOp> {
 };
 
 // Two generics: (1) per output position, the window offset kh kW + kw of
-// the first maximum (ties go to the smaller offset, so the reduction order
-// does not matter); (2) dX[n, c, h, w] = sum over the windows (oh, ow)
+// the first maximum (ties go to the smaller offset); (2) dX[n, c, h, w] = sum over the windows (oh, ow)
 // covering (h, w) whose argmax is (h, w) of dY[n, c, oh, ow], loops
 // (n, c, h, w, kh, kw) with oh sH + kh = h + top.
 struct MaxPoolGradLowering : OpConversionPattern<MaxPoolGradOp> {
@@ -509,41 +527,43 @@ struct MaxPoolGradLowering : OpConversionPattern<MaxPoolGradOp> {
     PoolAttrs a = poolAttrs(op);
     double ninf = -std::numeric_limits<double>::infinity();
     Value xp = padNCHW(rewriter, loc, adaptor.getX(), a.pads, ninf);
-    Value window = windowTensor(rewriter, loc, a.kernel, et);
     auto i64 = rewriter.getI64Type();
     auto idxType = RankedTensorType::get(dyType.getShape(), i64);
-    Value idxInit =
-        linalg::FillOp::create(
-            rewriter, loc,
-            ValueRange{arith::ConstantOp::create(
-                rewriter, loc, rewriter.getI64IntegerAttr(std::numeric_limits<int64_t>::max()))},
-            ValueRange{createEmpty(rewriter, loc, idxType)})
-            .getResult(0);
-    SmallVector<AffineMap> maps = poolMaps(ctx, a.strides);
-    maps.push_back(maps.back());
     int64_t kW = a.kernel[1];
+    // Each window's first largest tap, kh * kW + kw: one all-parallel op over
+    // the windows that reads the window's taps in order (unrolled), so the
+    // running maximum lives in registers, not in a reduction's output.
     auto argmax = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{dyType, idxType}, ValueRange{xp, window},
-        ValueRange{createFilled(rewriter, loc, dyType, ninf), idxInit}, maps,
-        iterators(4, 2), [&](OpBuilder &nb, Location l, ValueRange args) {
-          Value k = arith::AddIOp::create(
-              nb, l,
-              arith::MulIOp::create(nb, l, linalg::IndexOp::create(nb, l, 4),
-                                    arith::ConstantIndexOp::create(nb, l, kW)),
-              linalg::IndexOp::create(nb, l, 5));
-          k = arith::IndexCastOp::create(nb, l, nb.getI64Type(), k);
-          Value v = args[0], best = args[2], bestK = args[3];
-          Value better = arith::OrIOp::create(
-              nb, l, arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OGT, v, best),
-              arith::AndIOp::create(
-                  nb, l, arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OEQ, v, best),
-                  arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt, k, bestK)));
-          linalg::YieldOp::create(
-              nb, l,
-              ValueRange{arith::SelectOp::create(nb, l, better, v, best),
-                         arith::SelectOp::create(nb, l, better, k, bestK)});
+        rewriter, loc, TypeRange{idxType}, ValueRange{},
+        ValueRange{createEmpty(rewriter, loc, idxType)},
+        ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(4, ctx)}, iterators(4, 0),
+        [&](OpBuilder &nb, Location l, ValueRange args) {
+          auto idx = [&](int64_t v) { return Value(arith::ConstantIndexOp::create(nb, l, v)); };
+          SmallVector<Value> at;
+          for (unsigned d = 0; d < 4; ++d)
+            at.push_back(linalg::IndexOp::create(nb, l, d));
+          Value best, bestK;
+          for (int64_t kh = 0; kh < a.kernel[0]; ++kh)
+            for (int64_t kw = 0; kw < kW; ++kw) {
+              Value h = arith::AddIOp::create(
+                  nb, l, arith::MulIOp::create(nb, l, at[2], idx(a.strides[0])), idx(kh));
+              Value w = arith::AddIOp::create(
+                  nb, l, arith::MulIOp::create(nb, l, at[3], idx(a.strides[1])), idx(kw));
+              Value v = tensor::ExtractOp::create(nb, l, xp, ValueRange{at[0], at[1], h, w});
+              Value k = arith::ConstantOp::create(nb, l, nb.getI64IntegerAttr(kh * kW + kw));
+              if (!best) {
+                best = v, bestK = k;
+                continue;
+              }
+              // Strictly greater: an equal value later in the window loses.
+              Value better = arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OGT, v, best);
+              best = arith::SelectOp::create(nb, l, better, v, best);
+              bestK = arith::SelectOp::create(nb, l, better, k, bestK);
+            }
+          linalg::YieldOp::create(nb, l, bestK);
         });
-    Value argIdx = argmax.getResult(1), dY = adaptor.getDY();
+    Value window = windowTensor(rewriter, loc, a.kernel, et);
+    Value argIdx = argmax.getResult(0), dY = adaptor.getDY();
 
     // Windows that tile the input (stride = kernel, the usual 2x2/2): each
     // input element lies in at most one window, at one tap, so its gradient
