@@ -106,6 +106,32 @@ struct ConvShape {
   }
 };
 
+/// The loops (n, [g,] three more) of a convolution's batched contraction,
+/// the group loop (if any) right after n. `map` builds an operand's map from
+/// its expressions, inserting the group loop after n (first when the operand
+/// has no n).
+struct ContractionLoops {
+  ContractionLoops(MLIRContext *ctx, bool grouped)
+      : ctx(ctx), grouped(grouped), numLoops(grouped ? 5 : 4) {
+    for (unsigned i = 0; i < numLoops; ++i)
+      d.push_back(getAffineDimExpr(i, ctx));
+  }
+  AffineExpr n() const { return d[0]; }
+  /// The i-th (0, 1, 2) of the three loops after n and g.
+  AffineExpr last(unsigned i) const { return d[numLoops - 3 + i]; }
+  AffineMap map(ArrayRef<AffineExpr> e) const {
+    SmallVector<AffineExpr> r(e);
+    if (grouped)
+      r.insert(r.begin() + (r[0] == d[0] ? 1 : 0), d[1]);
+    return AffineMap::get(numLoops, 0, r, ctx);
+  }
+
+  MLIRContext *ctx;
+  bool grouped;
+  unsigned numLoops;
+  SmallVector<AffineExpr> d;
+};
+
 Value collapse(OpBuilder &b, Location loc, Value v, RankedTensorType type,
                ArrayRef<ReassociationIndices> re) {
   return tensor::CollapseShapeOp::create(b, loc, type, v, re);
@@ -242,17 +268,10 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
     Value col = im2col(rewriter, loc, xp, s, a);
     Value wm = filterMatrix(rewriter, loc, adaptor.getW(), s);
     // Loops (n, (g,) m, p, k).
-    unsigned numLoops = s.grouped() ? 5 : 4;
-    SmallVector<AffineExpr> d;
-    for (unsigned i = 0; i < numLoops; ++i)
-      d.push_back(getAffineDimExpr(i, ctx));
-    AffineExpr n = d[0], m = d[numLoops - 3], p = d[numLoops - 2], k = d[numLoops - 1];
-    auto map = [&](ArrayRef<AffineExpr> e) {
-      SmallVector<AffineExpr> r(e);
-      if (s.grouped())
-        r.insert(r.begin() + (r[0] == n ? 1 : 0), d[1]);
-      return AffineMap::get(numLoops, 0, r, ctx);
-    };
+    ContractionLoops nest(ctx, s.grouped());
+    unsigned numLoops = nest.numLoops;
+    AffineExpr n = nest.n(), m = nest.last(0), p = nest.last(1), k = nest.last(2);
+    auto map = [&](ArrayRef<AffineExpr> e) { return nest.map(e); };
     SmallVector<int64_t> yShape{s.n, s.mg, s.p()};
     if (s.grouped())
       yShape.insert(yShape.begin() + 1, s.g);
@@ -299,17 +318,10 @@ struct ConvBackwardFilterLowering : OpConversionPattern<ConvBackwardFilterOp> {
     Value col = im2col(rewriter, loc, xp, s, a);
     Value dym = outputMatrices(rewriter, loc, adaptor.getDY(), s);
     // Loops (n, (g,) k, m, p).
-    unsigned numLoops = s.grouped() ? 5 : 4;
-    SmallVector<AffineExpr> d;
-    for (unsigned i = 0; i < numLoops; ++i)
-      d.push_back(getAffineDimExpr(i, ctx));
-    AffineExpr n = d[0], k = d[numLoops - 3], m = d[numLoops - 2], p = d[numLoops - 1];
-    auto map = [&](ArrayRef<AffineExpr> e) {
-      SmallVector<AffineExpr> r(e);
-      if (s.grouped())
-        r.insert(r.begin() + 1, d[1]);
-      return AffineMap::get(numLoops, 0, r, ctx);
-    };
+    ContractionLoops nest(ctx, s.grouped());
+    unsigned numLoops = nest.numLoops;
+    AffineExpr n = nest.n(), k = nest.last(0), m = nest.last(1), p = nest.last(2);
+    auto map = [&](ArrayRef<AffineExpr> e) { return nest.map(e); };
     SmallVector<int64_t> partShape{s.n, s.k(), s.mg};
     if (s.grouped())
       partShape.insert(partShape.begin() + 1, s.g);
@@ -373,17 +385,10 @@ struct ConvBackwardDataLowering : OpConversionPattern<ConvBackwardDataOp> {
 
     Value wm = filterMatrix(rewriter, loc, adaptor.getW(), s);
     Value dym = outputMatrices(rewriter, loc, adaptor.getDY(), s);
-    unsigned numLoops = s.grouped() ? 5 : 4;
-    SmallVector<AffineExpr> d;
-    for (unsigned i = 0; i < numLoops; ++i)
-      d.push_back(getAffineDimExpr(i, ctx));
-    AffineExpr n = d[0], k = d[numLoops - 3], p = d[numLoops - 2], m = d[numLoops - 1];
-    auto map = [&](ArrayRef<AffineExpr> e) {
-      SmallVector<AffineExpr> r(e);
-      if (s.grouped())
-        r.insert(r.begin() + (r[0] == n ? 1 : 0), d[1]);
-      return AffineMap::get(numLoops, 0, r, ctx);
-    };
+    ContractionLoops nest(ctx, s.grouped());
+    unsigned numLoops = nest.numLoops;
+    AffineExpr n = nest.n(), k = nest.last(0), p = nest.last(1), m = nest.last(2);
+    auto map = [&](ArrayRef<AffineExpr> e) { return nest.map(e); };
     SmallVector<int64_t> colShape{s.n, s.k(), s.p()};
     if (s.grouped())
       colShape.insert(colShape.begin() + 1, s.g);
