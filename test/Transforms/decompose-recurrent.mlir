@@ -1,7 +1,8 @@
 // dlc-decompose unrolls RNN, GRU and LSTM over the sequence into core ops:
-// one input MatMul for all steps with the biases folded in, then per step
-// one Slice of it, the recurrent MatMul(s), a Split into gates and the gate
-// arithmetic; a zero initial state is never materialized.
+// one input MatMul for all steps with the biases folded in, split into the
+// steps' rows by one Split (its gradient is one Concat), then per step the
+// recurrent MatMul(s), a Split into gates and the gate arithmetic; a zero
+// initial state is never materialized.
 // RUN: dlc-opt %s -dlc-decompose -split-input-file | FileCheck %s
 
 // LSTM, layout 1, no initial state, only Y_h used (Y is not assembled).
@@ -19,9 +20,10 @@
 // CHECK: %[[XW:.*]] = dlc.MatMul %[[XF]], %[[WT]] : (tensor<6x4xf32>, tensor<4x20xf32>) -> tensor<6x20xf32>
 // CHECK: %[[PROJ:.*]] = dlc.Add %[[XW]], %[[BIAS]]
 // CHECK: %[[RT:.*]] = dlc.Transpose %{{.*}} {perm = array<i64: 1, 0>} : (tensor<20x5xf32>) -> tensor<5x20xf32>
+// The steps' rows of the projection: one Split along axis 0.
+// CHECK: %[[XS:.*]]:3 = dlc.Split %[[PROJ]] {num_outputs = 3 : si64} : (tensor<6x20xf32>) -> (tensor<2x20xf32>, tensor<2x20xf32>, tensor<2x20xf32>)
 // Step 0: rows 0-1 of the projection, no recurrent product, no forget gate.
-// CHECK: %[[X0:.*]] = dlc.Slice %[[PROJ]] {axes = array<i64: 0>, ends = array<i64: 2>, starts = array<i64: 0>}
-// CHECK-NEXT: %[[G0:.*]]:4 = dlc.Split %[[X0]] {axis = 1 : si64, num_outputs = 4 : si64}
+// CHECK-NEXT: %[[G0:.*]]:4 = dlc.Split %[[XS]]#0 {axis = 1 : si64, num_outputs = 4 : si64}
 // CHECK-NEXT: %[[I0:.*]] = dlc.Sigmoid %[[G0]]#0
 // CHECK-NEXT: %[[CC0:.*]] = dlc.Tanh %[[G0]]#3
 // CHECK-NEXT: %[[C0:.*]] = dlc.Mul %[[I0]], %[[CC0]]
@@ -29,9 +31,8 @@
 // CHECK-NEXT: %[[TC0:.*]] = dlc.Tanh %[[C0]]
 // CHECK-NEXT: %[[H0:.*]] = dlc.Mul %[[O0]], %[[TC0]]
 // Step 1: H_0 R^T joins the projection; f . C_0 + i . c.
-// CHECK-NEXT: %[[X1:.*]] = dlc.Slice %[[PROJ]] {axes = array<i64: 0>, ends = array<i64: 4>, starts = array<i64: 2>}
 // CHECK-NEXT: %[[HR1:.*]] = dlc.MatMul %[[H0]], %[[RT]] : (tensor<2x5xf32>, tensor<5x20xf32>) -> tensor<2x20xf32>
-// CHECK-NEXT: %[[A1:.*]] = dlc.Add %[[X1]], %[[HR1]]
+// CHECK-NEXT: %[[A1:.*]] = dlc.Add %[[XS]]#1, %[[HR1]]
 // CHECK-NEXT: %[[G1:.*]]:4 = dlc.Split %[[A1]]
 // CHECK-NEXT: %[[I1:.*]] = dlc.Sigmoid %[[G1]]#0
 // CHECK-NEXT: %[[CC1:.*]] = dlc.Tanh %[[G1]]#3
@@ -43,8 +44,8 @@
 // CHECK-NEXT: %[[TC1:.*]] = dlc.Tanh %[[C1]]
 // CHECK-NEXT: %[[H1:.*]] = dlc.Mul %[[O1]], %[[TC1]]
 // Step 2 likewise; Y_h is the last H, [N, D, H] in layout 1.
-// CHECK: dlc.Slice %[[PROJ]] {axes = array<i64: 0>, ends = array<i64: 6>, starts = array<i64: 4>}
-// CHECK-NEXT: dlc.MatMul %[[H1]], %[[RT]]
+// CHECK: %[[HR2:.*]] = dlc.MatMul %[[H1]], %[[RT]]
+// CHECK-NEXT: dlc.Add %[[XS]]#2, %[[HR2]]
 // CHECK: %[[YH:.*]] = dlc.Reshape %{{.*}} {shape = array<i64: 1, 2, 5>}
 // CHECK-NEXT: %[[YHT:.*]] = dlc.Transpose %[[YH]] {perm = array<i64: 1, 0, 2>} : (tensor<1x2x5xf32>) -> tensor<2x1x5xf32>
 // CHECK-NOT: dlc.Concat
@@ -69,8 +70,8 @@ func.func @lstm_yh(%x: tensor<2x3x4xf32>, %w: tensor<1x20x4xf32>, %r: tensor<1x2
 // CHECK-NEXT: %[[RH:.*]] = dlc.Slice %[[RD]] {axes = array<i64: 0>, ends = array<i64: 15>, starts = array<i64: 10>}
 // CHECK-NEXT: %[[RHT:.*]] = dlc.Transpose %[[RH]]
 // CHECK: %[[H:.*]] = dlc.Reshape %{{.*}} {shape = array<i64: 2, 5>} : (tensor<1x2x5xf32>) -> tensor<2x5xf32>
-// CHECK-NEXT: %[[X2:.*]] = dlc.Slice %[[PROJ]] {axes = array<i64: 0>, ends = array<i64: 6>, starts = array<i64: 4>}
-// CHECK-NEXT: %[[XG:.*]]:3 = dlc.Split %[[X2]]
+// CHECK-NEXT: %[[XS:.*]]:3 = dlc.Split %[[PROJ]] {num_outputs = 3 : si64}
+// CHECK-NEXT: %[[XG:.*]]:3 = dlc.Split %[[XS]]#2
 // CHECK-NEXT: %[[HZR:.*]] = dlc.MatMul %[[H]], %[[RZRT]] : (tensor<2x5xf32>, tensor<5x10xf32>) -> tensor<2x10xf32>
 // CHECK-NEXT: %[[HG:.*]]:2 = dlc.Split %[[HZR]]
 // CHECK-NEXT: %[[ZA:.*]] = dlc.Add %[[XG]]#0, %[[HG]]#0
@@ -86,9 +87,9 @@ func.func @lstm_yh(%x: tensor<2x3x4xf32>, %w: tensor<1x20x4xf32>, %r: tensor<1x2
 // CHECK-NEXT: %[[ZD:.*]] = dlc.Mul %[[Z]], %[[D]]
 // CHECK-NEXT: %[[HT2:.*]] = dlc.Add %[[HH]], %[[ZD]]
 // CHECK-NEXT: %[[Y2:.*]] = dlc.Reshape %[[HT2]] {shape = array<i64: 1, 1, 2, 5>}
-// CHECK-NEXT: dlc.Slice %[[PROJ]] {axes = array<i64: 0>, ends = array<i64: 4>, starts = array<i64: 2>}
+// CHECK-NEXT: dlc.Split %[[XS]]#1
 // CHECK: %[[Y1:.*]] = dlc.Reshape %{{.*}} {shape = array<i64: 1, 1, 2, 5>}
-// CHECK-NEXT: dlc.Slice %[[PROJ]] {axes = array<i64: 0>, ends = array<i64: 2>, starts = array<i64: 0>}
+// CHECK-NEXT: dlc.Split %[[XS]]#0
 // CHECK: %[[Y0:.*]] = dlc.Reshape %[[HT0:.*]] {shape = array<i64: 1, 1, 2, 5>}
 // CHECK-NEXT: %[[Y:.*]] = dlc.Concat %[[Y0]], %[[Y1]], %[[Y2]] {axis = 0 : si64}
 // CHECK-NEXT: %[[YH:.*]] = dlc.Reshape %[[HT0]] {shape = array<i64: 1, 2, 5>}
@@ -148,7 +149,8 @@ func.func @gru_linear_before_reset(%x: tensor<2x1x3xf32>, %w: tensor<1x6x3xf32>,
 // CHECK: dlc.Slice %{{.*}} {axes = array<i64: 0>, ends = array<i64: 2>, starts = array<i64: 1>} : (tensor<2x3x4xf32>) -> tensor<1x3x4xf32>
 // The reverse direction starts at the last step (rows 2-3).
 // CHECK: %[[P1:.*]] = dlc.MatMul %{{.*}} : (tensor<4x4xf32>, tensor<4x3xf32>) -> tensor<4x3xf32>
-// CHECK: dlc.Slice %[[P1]] {axes = array<i64: 0>, ends = array<i64: 4>, starts = array<i64: 2>}
+// CHECK: %[[PS1:.*]]:2 = dlc.Split %[[P1]] {num_outputs = 2 : si64}
+// CHECK: dlc.Clip %[[PS1]]#1
 // CHECK: dlc.Sigmoid
 // CHECK: %[[Y:.*]] = dlc.Concat %{{.*}}, %{{.*}} {axis = 1 : si64} : (tensor<2x1x2x3xf32>, tensor<2x1x2x3xf32>) -> tensor<2x2x2x3xf32>
 // CHECK: %[[YH:.*]] = dlc.Concat %{{.*}}, %{{.*}} {axis = 0 : si64} : (tensor<1x2x3xf32>, tensor<1x2x3xf32>) -> tensor<2x2x3xf32>

@@ -56,11 +56,13 @@ public:
   Value transpose(Value v, ArrayRef<int64_t> perm) {
     return make<TransposeOp>(v, {i64s("perm", perm)});
   }
-  /// `n` equal parts along the last axis of a rank-2 value.
-  SmallVector<Value> split(Value v, int64_t n) {
+  /// `n` equal parts along `axis` (by default the last) of a rank-2 value.
+  SmallVector<Value> split(Value v, int64_t n, int64_t axis = 1) {
+    if (n == 1)
+      return {v};
     Operation *op = SplitOp::create(
         b, loc, ValueRange{v},
-        {b.getNamedAttr("axis", si64(1)), b.getNamedAttr("num_outputs", si64(n))});
+        {b.getNamedAttr("axis", si64(axis)), b.getNamedAttr("num_outputs", si64(n))});
     return SmallVector<Value>(op->getResults());
   }
   Value concat(ValueRange vs, int64_t axis) {
@@ -194,9 +196,13 @@ SmallVector<Value> unroll(PatternRewriter &rewriter, Location loc, const Recurre
     Value h = initialH ? b.reshape(b.slice(initialH, 0, d, d + 1), {N, H}) : Value();
     Value c = initialC ? b.reshape(b.slice(initialC, 0, d, d + 1), {N, H}) : Value();
     SmallVector<Value> hs(S);
+    // The steps' rows of the input projection, [N, G*H] each, as one Split:
+    // its gradient is then one Concat, where S Slices would each contribute
+    // a zero-padded gradient of the whole projection to an S-way sum.
+    SmallVector<Value> xSteps = b.split(xProj, S, /*axis=*/0);
     for (int64_t step = 0; step < S; ++step) {
       int64_t t = reverse ? S - 1 - step : step;
-      Value xt = b.slice(xProj, 0, t * N, (t + 1) * N); // [N, G*H]
+      Value xt = xSteps[t];
       switch (rc.cell) {
       case Cell::RNN:
         h = b.activation(acts[0], h ? b.add(xt, b.matmul(h, rT)) : xt, rc.clip);
