@@ -279,7 +279,7 @@ Blocking chooseBlocking(const Contraction &c, unsigned vectorBits) {
   // or when few rows of a reuse each packed panel.
   int64_t bBytes = K * N * c.elementBits / 8;
   bool rowMajorB = c.b.coef[c.n] == 1;
-  blk.packB = !rowMajorB || (bBytes > (1 << 20) && blk.mc > 2 * blk.mr);
+  blk.packB = !rowMajorB || (bBytes > (1 << 20) && blk.mc > 4 * blk.mr);
   blk.dot = false;
 
   // b transposed (k contiguous, as in x W^T) and few rows: packing b would
