@@ -471,8 +471,29 @@ Value windowTensor(OpBuilder &b, Location loc, ArrayRef<int64_t> kernel, Type et
   return createEmpty(b, loc, RankedTensorType::get(kernel, et));
 }
 
+/// Inside the body of an elementwise op over a pooling output (n, c, oh, ow):
+/// calls `tap(v, kh, kw)` for each element of the window in the padded
+/// input `xp`, row by row. The taps are unrolled, so a running value stays
+/// in registers, where a reduction over (kh, kw) would load and store the
+/// output at every tap.
+void forEachTap(OpBuilder &b, Location l, Value xp, const PoolAttrs &a,
+                function_ref<void(Value, int64_t, int64_t)> tap) {
+  auto idx = [&](int64_t v) { return Value(arith::ConstantIndexOp::create(b, l, v)); };
+  SmallVector<Value> at;
+  for (unsigned d = 0; d < 4; ++d)
+    at.push_back(linalg::IndexOp::create(b, l, d));
+  for (int64_t kh = 0; kh < a.kernel[0]; ++kh)
+    for (int64_t kw = 0; kw < a.kernel[1]; ++kw) {
+      Value h = arith::AddIOp::create(
+          b, l, arith::MulIOp::create(b, l, at[2], idx(a.strides[0])), idx(kh));
+      Value w = arith::AddIOp::create(
+          b, l, arith::MulIOp::create(b, l, at[3], idx(a.strides[1])), idx(kw));
+      tap(tensor::ExtractOp::create(b, l, xp, ValueRange{at[0], at[1], h, w}), kh, kw);
+    }
+}
+
 // Y[n, c, oh, ow] = max_{kh, kw} Xpad[n, c, oh sH + kh, ow sW + kw], Xpad
-// padded with -inf.
+// padded with -inf: one elementwise op over the outputs (forEachTap).
 struct MaxPoolLowering : OpConversionPattern<MaxPoolOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -483,42 +504,26 @@ struct MaxPoolLowering : OpConversionPattern<MaxPoolOp> {
     PoolAttrs a = poolAttrs(op);
     double ninf = -std::numeric_limits<double>::infinity();
     Value xp = padNCHW(rewriter, loc, adaptor.getX(), a.pads, ninf);
-    // One all-parallel op over the outputs reading the window's taps
-    // (unrolled): the running maximum stays in registers, where a reduction
-    // over (kh, kw) would load and store the output at every tap.
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{type}, ValueRange{},
-        ValueRange{createEmpty(rewriter, loc, type)},
-        ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(4, rewriter.getContext())},
-        iterators(4, 0), [&](OpBuilder &nb, Location l, ValueRange) {
-          SmallVector<Value> at;
-          for (unsigned d = 0; d < 4; ++d)
-            at.push_back(linalg::IndexOp::create(nb, l, d));
-          Value best;
-          for (int64_t kh = 0; kh < a.kernel[0]; ++kh)
-            for (int64_t kw = 0; kw < a.kernel[1]; ++kw) {
-              Value pos[2];
-              for (int i = 0; i < 2; ++i)
-                pos[i] = arith::AddIOp::create(
-                    nb, l,
-                    arith::MulIOp::create(nb, l, at[2 + i],
-                                          arith::ConstantIndexOp::create(nb, l, a.strides[i])),
-                    arith::ConstantIndexOp::create(nb, l, i == 0 ? kh : kw));
-              Value v = tensor::ExtractOp::create(nb, l, xp,
-                                                  ValueRange{at[0], at[1], pos[0], pos[1]});
-              best = best ? Value(arith::MaximumFOp::create(nb, l, best, v)) : v;
-            }
-          linalg::YieldOp::create(nb, l, best);
-        });
-    rewriter.replaceOp(op, generic.getResult(0));
+    Value y = buildElementwise(rewriter, loc, type, ValueRange{},
+                               [&](OpBuilder &nb, Location l, ValueRange) {
+                                 Value best;
+                                 forEachTap(nb, l, xp, a, [&](Value v, int64_t, int64_t) {
+                                   best = best ? Value(arith::MaximumFOp::create(nb, l, best, v))
+                                               : v;
+                                 });
+                                 return best;
+                               });
+    rewriter.replaceOp(op, y);
     return success();
   }
 };
 
 // Two generics: (1) per output position, the window offset kh kW + kw of
-// the first maximum (ties go to the smaller offset); (2) dX[n, c, h, w] = sum over the windows (oh, ow)
-// covering (h, w) whose argmax is (h, w) of dY[n, c, oh, ow], loops
-// (n, c, h, w, kh, kw) with oh sH + kh = h + top.
+// the first maximum (ties go to the smaller offset), one elementwise op over
+// the windows (forEachTap); (2) dX[n, c, h, w] = the dY[n, c, oh, ow] of the
+// windows (oh, ow) covering (h, w) whose argmax is (h, w): when windows tile
+// the input (stride = kernel) one lookup per element, otherwise a sum over
+// the taps, loops (n, c, h, w, kh, kw) with oh sH + kh = h + top.
 struct MaxPoolGradLowering : OpConversionPattern<MaxPoolGradOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -528,91 +533,75 @@ struct MaxPoolGradLowering : OpConversionPattern<MaxPoolGradOp> {
     MLIRContext *ctx = rewriter.getContext();
     auto type = cast<RankedTensorType>(op.getType());
     auto dyType = cast<RankedTensorType>(adaptor.getDY().getType());
-    Type et = type.getElementType();
     PoolAttrs a = poolAttrs(op);
     double ninf = -std::numeric_limits<double>::infinity();
     Value xp = padNCHW(rewriter, loc, adaptor.getX(), a.pads, ninf);
-    auto i64 = rewriter.getI64Type();
-    auto idxType = RankedTensorType::get(dyType.getShape(), i64);
     int64_t kW = a.kernel[1];
-    // Each window's first largest tap, kh * kW + kw: one all-parallel op over
-    // the windows that reads the window's taps in order (unrolled), so the
-    // running maximum lives in registers, not in a reduction's output.
-    auto argmax = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{idxType}, ValueRange{},
-        ValueRange{createEmpty(rewriter, loc, idxType)},
-        ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(4, ctx)}, iterators(4, 0),
-        [&](OpBuilder &nb, Location l, ValueRange args) {
-          auto idx = [&](int64_t v) { return Value(arith::ConstantIndexOp::create(nb, l, v)); };
-          SmallVector<Value> at;
-          for (unsigned d = 0; d < 4; ++d)
-            at.push_back(linalg::IndexOp::create(nb, l, d));
+    auto idxType = RankedTensorType::get(dyType.getShape(), rewriter.getI64Type());
+    Value argIdx = buildElementwise(
+        rewriter, loc, idxType, ValueRange{}, [&](OpBuilder &nb, Location l, ValueRange) {
           Value best, bestK;
-          for (int64_t kh = 0; kh < a.kernel[0]; ++kh)
-            for (int64_t kw = 0; kw < kW; ++kw) {
-              Value h = arith::AddIOp::create(
-                  nb, l, arith::MulIOp::create(nb, l, at[2], idx(a.strides[0])), idx(kh));
-              Value w = arith::AddIOp::create(
-                  nb, l, arith::MulIOp::create(nb, l, at[3], idx(a.strides[1])), idx(kw));
-              Value v = tensor::ExtractOp::create(nb, l, xp, ValueRange{at[0], at[1], h, w});
-              Value k = arith::ConstantOp::create(nb, l, nb.getI64IntegerAttr(kh * kW + kw));
-              if (!best) {
-                best = v, bestK = k;
-                continue;
-              }
-              // Strictly greater: an equal value later in the window loses.
-              Value better = arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OGT, v, best);
-              best = arith::SelectOp::create(nb, l, better, v, best);
-              bestK = arith::SelectOp::create(nb, l, better, k, bestK);
+          forEachTap(nb, l, xp, a, [&](Value v, int64_t kh, int64_t kw) {
+            Value k = arith::ConstantOp::create(nb, l, nb.getI64IntegerAttr(kh * kW + kw));
+            if (!best) {
+              best = v, bestK = k;
+              return;
             }
-          linalg::YieldOp::create(nb, l, bestK);
+            // Strictly greater: an equal value later in the window loses.
+            Value better = arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OGT, v, best);
+            best = arith::SelectOp::create(nb, l, better, v, best);
+            bestK = arith::SelectOp::create(nb, l, better, k, bestK);
+          });
+          return bestK;
         });
-    Value window = windowTensor(rewriter, loc, a.kernel, et);
-    Value argIdx = argmax.getResult(0), dY = adaptor.getDY();
+    Value dY = adaptor.getDY();
+
+    // dY[n, c, oh, ow] where window (oh, ow) exists (`valid`) and its argmax
+    // is tap (kh, kw), else 0.
+    auto routed = [&](OpBuilder &nb, Location l, Value valid, Value n, Value c,
+                      SmallVector<Value, 2> o, Value kh, Value kw) -> Value {
+      Value zero = arith::ConstantIndexOp::create(nb, l, 0);
+      SmallVector<Value> pos{n, c};
+      for (Value v : o)
+        pos.push_back(arith::SelectOp::create(nb, l, valid, v, zero));
+      Value k = arith::IndexCastOp::create(
+          nb, l, nb.getI64Type(),
+          arith::AddIOp::create(
+              nb, l,
+              arith::MulIOp::create(nb, l, kh, arith::ConstantIndexOp::create(nb, l, kW)),
+              kw));
+      Value hit = arith::AndIOp::create(
+          nb, l, valid,
+          arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq,
+                                tensor::ExtractOp::create(nb, l, argIdx, pos), k));
+      Value g = tensor::ExtractOp::create(nb, l, dY, pos);
+      return arith::SelectOp::create(nb, l, hit, g, floatConstant(nb, l, g.getType(), 0.0));
+    };
 
     // Windows that tile the input (stride = kernel, the usual 2x2/2): each
     // input element lies in at most one window, at one tap, so its gradient
     // is one lookup, not a sum over every tap that might reach it.
     if (a.strides == a.kernel) {
-      auto same = AffineMap::getMultiDimIdentityMap(4, ctx);
-      auto generic = linalg::GenericOp::create(
-          rewriter, loc, TypeRange{type}, ValueRange{},
-          ValueRange{createEmpty(rewriter, loc, type)}, ArrayRef<AffineMap>{same},
-          iterators(4, 0), [&](OpBuilder &nb, Location l, ValueRange args) {
+      Value dX = buildElementwise(
+          rewriter, loc, type, ValueRange{}, [&](OpBuilder &nb, Location l, ValueRange) {
             auto idx = [&](int64_t v) {
               return Value(arith::ConstantIndexOp::create(nb, l, v));
             };
             Value valid;
-            SmallVector<Value> pos{linalg::IndexOp::create(nb, l, 0),
-                                   linalg::IndexOp::create(nb, l, 1)};
-            SmallVector<Value> taps;
+            SmallVector<Value, 2> o, taps;
             for (int i = 0; i < 2; ++i) {
               Value t = arith::AddIOp::create(nb, l, linalg::IndexOp::create(nb, l, 2 + i),
                                               idx(a.pads[i]));
-              Value o = arith::DivUIOp::create(nb, l, t, idx(a.strides[i]));
+              o.push_back(arith::DivUIOp::create(nb, l, t, idx(a.strides[i])));
               taps.push_back(arith::RemUIOp::create(nb, l, t, idx(a.strides[i])));
-              Value ok = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult, o,
+              Value ok = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult, o.back(),
                                                idx(dyType.getDimSize(2 + i)));
               valid = valid ? Value(arith::AndIOp::create(nb, l, valid, ok)) : ok;
-              pos.push_back(o);
             }
-            for (Value &o : MutableArrayRef<Value>(pos).drop_front(2))
-              o = arith::SelectOp::create(nb, l, valid, o, idx(0));
-            Value k = arith::IndexCastOp::create(
-                nb, l, nb.getI64Type(),
-                arith::AddIOp::create(nb, l, arith::MulIOp::create(nb, l, taps[0], idx(kW)),
-                                      taps[1]));
-            Value hit = arith::AndIOp::create(
-                nb, l, valid,
-                arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq,
-                                      tensor::ExtractOp::create(nb, l, argIdx, pos), k));
-            Value g = tensor::ExtractOp::create(nb, l, dY, pos);
-            linalg::YieldOp::create(
-                nb, l,
-                Value(arith::SelectOp::create(nb, l, hit, g,
-                                              floatConstant(nb, l, g.getType(), 0.0))));
+            return routed(nb, l, valid, linalg::IndexOp::create(nb, l, 0),
+                          linalg::IndexOp::create(nb, l, 1), o, taps[0], taps[1]);
           });
-      rewriter.replaceOp(op, generic.getResult(0));
+      rewriter.replaceOp(op, dX);
       return success();
     }
 
@@ -620,7 +609,8 @@ struct MaxPoolGradLowering : OpConversionPattern<MaxPoolGradOp> {
     bindDims(ctx, n, c, h, w, kh, kw);
     auto map = [&](ArrayRef<AffineExpr> e) { return AffineMap::get(6, 0, e, ctx); };
     auto generic = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{type}, ValueRange{window},
+        rewriter, loc, TypeRange{type},
+        ValueRange{windowTensor(rewriter, loc, a.kernel, type.getElementType())},
         ValueRange{createFilled(rewriter, loc, type, 0.0)},
         ArrayRef<AffineMap>{map({kh, kw}), map({n, c, h, w})}, iterators(4, 2),
         [&](OpBuilder &nb, Location l, ValueRange args) {
@@ -629,12 +619,12 @@ struct MaxPoolGradLowering : OpConversionPattern<MaxPoolGradOp> {
           };
           auto at = [&](unsigned d) { return Value(linalg::IndexOp::create(nb, l, d)); };
           Value valid;
-          SmallVector<Value> outIdx;
+          SmallVector<Value, 2> o;
           for (int i = 0; i < 2; ++i) {
             Value t = arith::SubIOp::create(
                 nb, l, arith::AddIOp::create(nb, l, at(2 + i), idx(a.pads[i])), at(4 + i));
             Value s = idx(a.strides[i]);
-            Value o = arith::DivSIOp::create(nb, l, t, s);
+            o.push_back(arith::DivSIOp::create(nb, l, t, s));
             Value ok = arith::AndIOp::create(
                 nb, l,
                 arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sge, t, idx(0)),
@@ -642,25 +632,11 @@ struct MaxPoolGradLowering : OpConversionPattern<MaxPoolGradOp> {
                     nb, l,
                     arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq,
                                           arith::RemSIOp::create(nb, l, t, s), idx(0)),
-                    arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt, o,
+                    arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt, o.back(),
                                           idx(dyType.getDimSize(2 + i)))));
             valid = valid ? Value(arith::AndIOp::create(nb, l, valid, ok)) : ok;
-            outIdx.push_back(o);
           }
-          for (Value &o : outIdx)
-            o = arith::SelectOp::create(nb, l, valid, o, idx(0));
-          SmallVector<Value> pos{at(0), at(1), outIdx[0], outIdx[1]};
-          Value k = arith::IndexCastOp::create(
-              nb, l, nb.getI64Type(),
-              arith::AddIOp::create(nb, l, arith::MulIOp::create(nb, l, at(4), idx(kW)),
-                                    at(5)));
-          Value hit = arith::AndIOp::create(
-              nb, l, valid,
-              arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq,
-                                    tensor::ExtractOp::create(nb, l, argIdx, pos), k));
-          Value g = tensor::ExtractOp::create(nb, l, dY, pos);
-          Value term = arith::SelectOp::create(nb, l, hit, g,
-                                               floatConstant(nb, l, g.getType(), 0.0));
+          Value term = routed(nb, l, valid, at(0), at(1), o, at(4), at(5));
           linalg::YieldOp::create(nb, l, Value(arith::AddFOp::create(nb, l, args[1], term)));
         });
     rewriter.replaceOp(op, generic.getResult(0));
