@@ -269,11 +269,16 @@ Blocking chooseBlocking(const Contraction &c, unsigned vectorBits) {
   auto tasks = [&] {
     return batch * llvm::divideCeil(N, blk.nc) * llvm::divideCeil(M, blk.mc);
   };
-  constexpr int64_t kMinTasks = 8;
-  while (tasks() < kMinTasks && blk.nc >= 4 * blk.nr)
-    blk.nc = llvm::alignTo(blk.nc / 2, blk.nr);
-  while (tasks() < kMinTasks && blk.mc >= 4 * blk.mr)
-    blk.mc = llvm::alignTo(blk.mc / 2, blk.mr);
+  // Halve the column blocks, then the row blocks, until there are enough
+  // tasks or the blocks are down to a few register tiles.
+  auto spread = [&] {
+    constexpr int64_t kMinTasks = 8;
+    while (tasks() < kMinTasks && blk.nc >= 4 * blk.nr)
+      blk.nc = llvm::alignTo(blk.nc / 2, blk.nr);
+    while (tasks() < kMinTasks && blk.mc >= 4 * blk.mr)
+      blk.mc = llvm::alignTo(blk.mc / 2, blk.mr);
+  };
+  spread();
 
   // b in place when its rows are contiguous and it stays in cache anyway,
   // or when few rows of a reuse each packed panel.
@@ -295,10 +300,7 @@ Blocking chooseBlocking(const Contraction &c, unsigned vectorBits) {
     blk.kc = K;
     blk.nc = std::min<int64_t>(llvm::alignTo(N, blk.nr), 256);
     blk.mc = llvm::alignTo(M, blk.mr);
-    while (tasks() < kMinTasks && blk.nc >= 4 * blk.nr)
-      blk.nc = llvm::alignTo(blk.nc / 2, blk.nr);
-    while (tasks() < kMinTasks && blk.mc >= 4 * blk.mr)
-      blk.mc = llvm::alignTo(blk.mc / 2, blk.mr);
+    spread();
   }
   return blk;
 }
@@ -308,8 +310,7 @@ class KernelBuilder {
 public:
   KernelBuilder(OpBuilder &b, Location loc, const Contraction &c, const Blocking &blk)
       : b(b), loc(loc), c(c), blk(blk),
-        vecType(VectorType::get({blk.lanes}, c.elementType)),
-        maskType(VectorType::get({blk.lanes}, b.getI1Type())) {}
+        vecType(VectorType::get({blk.lanes}, c.elementType)) {}
 
   void build();
 
@@ -375,7 +376,7 @@ private:
   SmallVector<std::pair<unsigned, Value>> batchIvs;
   SmallVector<Value> epilogueViews; // flat views of the epilogue's operands
   const Blocking &blk;
-  VectorType vecType, maskType;
+  VectorType vecType;
   Value aView, bView, cView;
 };
 
@@ -411,15 +412,12 @@ void KernelBuilder::buildTask(Value task) {
   Value rest = arith::DivUIOp::create(b, loc, task, idx(nBlocks));
   Value mb = arith::RemUIOp::create(b, loc, rest, idx(mBlocks));
   rest = arith::DivUIOp::create(b, loc, rest, idx(mBlocks));
-  Value aBase = idx(0), bBase = idx(0), cBase = idx(0);
   for (unsigned d : llvm::reverse(c.batch)) {
     Value iv = arith::RemUIOp::create(b, loc, rest, idx(c.loopSizes[d]));
     rest = arith::DivUIOp::create(b, loc, rest, idx(c.loopSizes[d]));
     batchIvs.push_back({d, iv});
-    aBase = add(aBase, mul(iv, c.a.coef[d]));
-    bBase = add(bBase, mul(iv, c.b.coef[d]));
-    cBase = add(cBase, mul(iv, c.c.coef[d]));
   }
+  Value aBase = batchBase(c.a), bBase = batchBase(c.b), cBase = batchBase(c.c);
   Value i0 = mul(mb, blk.mc), j0 = mul(nb, blk.nc);
   Value iEnd = minIdx(add(i0, idx(blk.mc)), idx(M));
   Value jEnd = minIdx(add(j0, idx(blk.nc)), idx(N));
@@ -497,8 +495,6 @@ void KernelBuilder::packB(Value packed, Value bView, Value bBase, Value j0, Valu
           SmallVector<Value> masks;
           for (int64_t v = 0; v < blk.nr / blk.lanes; ++v)
             masks.push_back(edgeMask(add(j, idx(v * blk.lanes))));
-          Value zero = arith::ConstantOp::create(
-              b, loc, vecType, DenseElementsAttr::get(vecType, b.getFloatAttr(c.elementType, 0.0)));
           scf::ForOp::create(
               b, loc, idx(0), kc, idx(1), ValueRange{},
               [&](OpBuilder &nb2, Location, Value kk, ValueRange) {
@@ -508,13 +504,9 @@ void KernelBuilder::packB(Value packed, Value bView, Value bBase, Value j0, Valu
                 Value dst = add(panelBase, mul(kk, blk.nr));
                 for (int64_t v = 0; v < blk.nr / blk.lanes; ++v) {
                   Value off = idx(v * blk.lanes);
-                  Value row = N % blk.nr == 0
-                                  ? Value(vector::LoadOp::create(b, loc, vecType, bView,
-                                                                 ValueRange{add(src, off)}))
-                                  : Value(vector::MaskedLoadOp::create(
-                                        b, loc, vecType, bView, ValueRange{add(src, off)},
-                                        masks[v], zero));
-                  vector::StoreOp::create(b, loc, row, packed, ValueRange{add(dst, off)});
+                  Value row = loadVector(b, loc, vecType, bView, add(src, off),
+                                         N % blk.nr == 0 ? Value() : masks[v]);
+                  storeVector(b, loc, row, packed, add(dst, off));
                 }
                 scf::YieldOp::create(b, loc);
               });
@@ -557,14 +549,12 @@ void KernelBuilder::microKernel(Value aView, Value aBase, Value bSource,
     aRows.push_back(add(add(aBase, mul(row, c.a.coef[c.m])), mul(k0, c.a.coef[c.k])));
   }
   SmallVector<Value> masks;
-  Value zero = arith::ConstantOp::create(
-      b, loc, vecType, DenseElementsAttr::get(vecType, b.getFloatAttr(c.elementType, 0.0)));
   if (ragged)
     for (int64_t v = 0; v < vectors; ++v)
       masks.push_back(edgeMask(add(j, idx(v * blk.lanes))));
   bool maskedB = ragged && !blk.packB;
 
-  SmallVector<Value> init(blk.mr * vectors, zero);
+  SmallVector<Value> init(blk.mr * vectors, zeros(vecType));
   auto loop = scf::ForOp::create(
       b, loc, idx(0), kc, idx(1), init,
       [&](OpBuilder &nb, Location, Value kk, ValueRange acc) {
@@ -574,10 +564,8 @@ void KernelBuilder::microKernel(Value aView, Value aBase, Value bSource,
         SmallVector<Value> bVecs;
         for (int64_t v = 0; v < vectors; ++v) {
           Value at = add(bRow, idx(v * blk.lanes));
-          bVecs.push_back(maskedB ? Value(vector::MaskedLoadOp::create(
-                                        b, loc, vecType, bSource, ValueRange{at}, masks[v], zero))
-                                  : Value(vector::LoadOp::create(b, loc, vecType, bSource,
-                                                                 ValueRange{at})));
+          bVecs.push_back(loadVector(b, loc, vecType, bSource, at,
+                                     maskedB ? masks[v] : Value()));
         }
         SmallVector<Value> next;
         Value aStep = mul(kk, c.a.coef[c.k]);
@@ -646,12 +634,9 @@ void KernelBuilder::dotKernel(Value aBase, Value bBase, Value cBase, Value i, Va
     aRows.push_back(add(aBase, mul(minIdx(add(i, idx(r)), idx(M - 1)), c.a.coef[c.m])));
   for (int64_t x = 0; x < blk.nr; ++x)
     bCols.push_back(add(bBase, mul(minIdx(add(j, idx(x)), idx(N - 1)), c.b.coef[c.n])));
-  Value zero = zeros(vecType);
   auto step = [&](Value kk, ValueRange acc, Value mask) {
-    auto load = [&](Value view, Value at) -> Value {
-      if (mask)
-        return vector::MaskedLoadOp::create(b, loc, vecType, view, ValueRange{at}, mask, zero);
-      return vector::LoadOp::create(b, loc, vecType, view, ValueRange{at});
+    auto load = [&](Value view, Value at) {
+      return loadVector(b, loc, vecType, view, at, mask);
     };
     SmallVector<Value> as, next;
     for (Value row : aRows)
@@ -668,7 +653,7 @@ void KernelBuilder::dotKernel(Value aBase, Value bBase, Value cBase, Value i, Va
         ordered[r * blk.nr + x] = next[x * blk.mr + r];
     return ordered;
   };
-  SmallVector<Value> init(blk.mr * blk.nr, zero);
+  SmallVector<Value> init(blk.mr * blk.nr, zeros(vecType));
   auto loop = scf::ForOp::create(
       b, loc, idx(0), idx(body), idx(L), init,
       [&](OpBuilder &nb, Location, Value kk, ValueRange acc) {
@@ -709,19 +694,11 @@ Value KernelBuilder::evalEpilogue(Value result, Value row, Value col, Value mask
   auto type = cast<VectorType>(result.getType());
   int64_t width = type.getDimSize(0);
   IRMapping map;
-  Value zero = zeros(type);
   for (auto [n, in] : llvm::enumerate(e.inputs)) {
     Value v = result;
     if (n != e.resultInput) {
       Value at = add(add(batchBase(in), mul(row, in.coef[c.m])), mul(col, in.coef[c.n]));
-      if (in.coef[c.n] == 0)
-        v = vector::BroadcastOp::create(
-            b, loc, type, memref::LoadOp::create(b, loc, epilogueViews[n], ValueRange{at}));
-      else if (mask)
-        v = vector::MaskedLoadOp::create(b, loc, type, epilogueViews[n], ValueRange{at},
-                                         mask, zero);
-      else
-        v = vector::LoadOp::create(b, loc, type, epilogueViews[n], ValueRange{at});
+      v = loadLanes(b, loc, type, epilogueViews[n], at, in.coef[c.n], mask);
     }
     map.map(body.getArgument(n), v);
   }
@@ -734,21 +711,12 @@ Value KernelBuilder::evalEpilogue(Value result, Value row, Value col, Value mask
 void KernelBuilder::storeRow(Value sum, Value row, Value col, Value cBase, Value mask,
                              bool addOld, bool applyEpilogue) {
   auto type = cast<VectorType>(sum.getType());
-  Value zero = zeros(type);
-  auto load = [&](Value view, Value at) -> Value {
-    if (mask)
-      return vector::MaskedLoadOp::create(b, loc, type, view, ValueRange{at}, mask, zero);
-    return vector::LoadOp::create(b, loc, type, view, ValueRange{at});
-  };
   auto storeAt = [&](Value v, Value view, Value at) {
-    if (mask)
-      vector::MaskedStoreOp::create(b, loc, view, ValueRange{at}, mask, v);
-    else
-      vector::StoreOp::create(b, loc, v, view, ValueRange{at});
+    storeVector(b, loc, v, view, at, mask);
   };
   Value at = add(add(cBase, mul(row, c.c.coef[c.m])), col);
   if (addOld)
-    sum = arith::AddFOp::create(b, loc, load(cView, at), sum);
+    sum = arith::AddFOp::create(b, loc, loadVector(b, loc, type, cView, at, mask), sum);
   if (!applyEpilogue || c.epilogue->writeResult)
     storeAt(sum, cView, at);
   if (!applyEpilogue)

@@ -40,6 +40,30 @@ Value dlc::flatView(OpBuilder &b, Location loc, const FlatOperand &op) {
                                            ArrayRef<int64_t>{op.span}, ArrayRef<int64_t>{1});
 }
 
+Value dlc::loadVector(OpBuilder &b, Location loc, VectorType type, Value view, Value at,
+                      Value mask) {
+  if (!mask)
+    return vector::LoadOp::create(b, loc, type, view, ValueRange{at});
+  Value zero = arith::ConstantOp::create(b, loc, type, b.getZeroAttr(type));
+  return vector::MaskedLoadOp::create(b, loc, type, view, ValueRange{at}, mask, zero);
+}
+
+void dlc::storeVector(OpBuilder &b, Location loc, Value value, Value view, Value at,
+                      Value mask) {
+  if (mask)
+    vector::MaskedStoreOp::create(b, loc, view, ValueRange{at}, mask, value);
+  else
+    vector::StoreOp::create(b, loc, value, view, ValueRange{at});
+}
+
+Value dlc::loadLanes(OpBuilder &b, Location loc, VectorType type, Value view, Value at,
+                     int64_t stride, Value mask) {
+  if (stride == 0)
+    return vector::BroadcastOp::create(b, loc, type,
+                                       memref::LoadOp::create(b, loc, view, ValueRange{at}));
+  return loadVector(b, loc, type, view, at, mask);
+}
+
 bool dlc::isVectorizable(Operation &op) {
   auto scalar = [](Type t) { return t.isIntOrFloat(); };
   if (!llvm::all_of(op.getResultTypes(), scalar) ||

@@ -32,6 +32,19 @@ FailureOr<FlatOperand> flatten(Value value, AffineMap map, unsigned numLoops);
 /// A rank-1 view of the operand's buffer over its whole span.
 Value flatView(OpBuilder &b, Location loc, const FlatOperand &op);
 
+/// A vector of `type` read from the rank-1 `view` at `at`: only the lanes of
+/// `mask` (others 0) when a mask is given.
+Value loadVector(OpBuilder &b, Location loc, VectorType type, Value view, Value at,
+                 Value mask = {});
+/// Writes `value` at `at` of the rank-1 `view`, only the lanes of `mask` when
+/// one is given.
+void storeVector(OpBuilder &b, Location loc, Value value, Value view, Value at,
+                 Value mask = {});
+/// The lanes of an operand along a loop it advances by `stride` (0 or 1) per
+/// step: one element broadcast (stride 0) or a (masked) vector.
+Value loadLanes(OpBuilder &b, Location loc, VectorType type, Value view, Value at,
+                int64_t stride, Value mask = {});
+
 /// Whether a scalar op of a linalg body can be applied lane by lane to
 /// vectors: a constant, or a side-effect-free elementwise op on scalars.
 bool isVectorizable(Operation &op);

@@ -120,15 +120,8 @@ private:
   }
 
   Value load(unsigned n, Value at, Value mask) {
-    Value view = views[n];
-    VectorType type = vectorOf(view);
-    if (p.operands[n].coef[p.inner] == 0)
-      return vector::BroadcastOp::create(b, loc, type,
-                                         memref::LoadOp::create(b, loc, view, ValueRange{at}));
-    if (!mask)
-      return vector::LoadOp::create(b, loc, type, view, ValueRange{at});
-    Value pass = arith::ConstantOp::create(b, loc, type, b.getZeroAttr(type));
-    return vector::MaskedLoadOp::create(b, loc, type, view, ValueRange{at}, mask, pass);
+    return loadLanes(b, loc, vectorOf(views[n]), views[n], at, p.operands[n].coef[p.inner],
+                     mask);
   }
 
   /// One row: the outer loops' indices decoded from `row`, then d in vector
@@ -208,11 +201,7 @@ private:
       results = nest(0, SmallVector<Value>(p.operands.size(), idx(0)), outs);
     }
     for (unsigned n = numInputs; n < p.operands.size(); ++n) {
-      Value v = results[n - numInputs], where = at(n, idx(0));
-      if (mask)
-        vector::MaskedStoreOp::create(b, loc, views[n], ValueRange{where}, mask, v);
-      else
-        vector::StoreOp::create(b, loc, v, views[n], ValueRange{where});
+      storeVector(b, loc, results[n - numInputs], views[n], at(n, idx(0)), mask);
     }
   }
 
