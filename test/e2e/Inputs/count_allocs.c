@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "check_status.h"
+
 extern void *__libc_malloc(size_t size);
 extern void *__libc_calloc(size_t count, size_t size);
 extern void *__libc_realloc(void *ptr, size_t size);
@@ -48,13 +50,6 @@ int posix_memalign(void **out, size_t alignment, size_t size) {
   allocations += counting;
   *out = __libc_memalign(alignment, size);
   return *out ? 0 : ENOMEM;
-}
-
-static int check(dlc_status status) {
-  if (!status) return 0;
-  fprintf(stderr, "error: %s\n", dlc_status_message(status));
-  dlc_status_free(status);
-  return 1;
 }
 
 int main(int argc, char **argv) {

@@ -15,12 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int check(dlc_status status) {
-  if (!status) return 0;
-  fprintf(stderr, "error: %s\n", dlc_status_message(status));
-  dlc_status_free(status);
-  return 1;
-}
+#include "check_status.h"
 
 int main(int argc, char **argv) {
   if (argc != 3) return 2;
