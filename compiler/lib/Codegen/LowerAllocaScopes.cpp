@@ -14,6 +14,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "AllocaScopes.h"
 #include "dlc/Codegen/Passes.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -39,11 +40,7 @@ struct LowerAllocaScopesPass
     // Parallel loops first, while their allocas still have them as scope.
     SmallVector<scf::ParallelOp> loops;
     getOperation()->walk([&](scf::ParallelOp loop) {
-      bool allocates = false;
-      loop.getBody()->walk([&](memref::AllocaOp alloca) {
-        allocates |= alloca->getParentWithTrait<OpTrait::AutomaticAllocationScope>() == loop;
-      });
-      if (allocates)
+      if (dlc::hasOwnAllocas(loop))
         loops.push_back(loop);
     });
     for (scf::ParallelOp loop : loops) {

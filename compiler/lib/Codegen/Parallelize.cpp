@@ -24,6 +24,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "AllocaScopes.h"
 #include "dlc/Codegen/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -120,17 +121,6 @@ bool isPassableMemRef(MemRefType type) {
     return true;
   auto integer = dyn_cast<IntegerAttr>(space);
   return integer && integer.getInt() == 0;
-}
-
-/// Whether `loop` is the allocation scope of an alloca in its body (one not
-/// inside a nested scope such as memref.alloca_scope).
-bool hasOwnAllocas(scf::ParallelOp loop) {
-  bool found = false;
-  loop.getBody()->walk([&](memref::AllocaOp alloca) {
-    if (alloca->getParentWithTrait<OpTrait::AutomaticAllocationScope>() == loop)
-      found = true;
-  });
-  return found;
 }
 
 /// How one captured value travels through the context struct: its fields,
@@ -374,7 +364,7 @@ bool Outliner::outline(scf::ParallelOp loop, func::FuncOp parent) {
     for (unsigned d = linear; d < rank; ++d)
       ivs[d] = inner.getInductionVars()[d - linear];
     b.setInsertionPoint(inner.getBody()->getTerminator());
-  } else if (hasOwnAllocas(loop)) {
+  } else if (dlc::hasOwnAllocas(loop)) {
     // scf.parallel is an allocation scope: an alloca in its body lives for
     // one iteration. An scf.for is not, so give each iteration a scope.
     auto scope = memref::AllocaScopeOp::create(b, loc, TypeRange{});
