@@ -244,8 +244,11 @@ def LowerContractions : Pass<"dlc-lower-contractions", "func::FuncOp"> {
       over threads;
     - the k loop is cut into blocks of `kc`; within a task and a k block,
       b's columns are packed into a stack buffer of `kc × nr` panels
-      (contiguous, 64-byte aligned), unless b is row-major and small enough
-      to stay in cache, in which case the kernel streams it in place;
+      (contiguous, 64-byte aligned), unless b is row-major and either small
+      enough to stay in cache (1 MiB) or reused by at most four register
+      tiles of rows, in which case the kernel streams it in place; with b
+      transposed and fewer than 128 rows, a dot-product kernel streams both
+      operands along k instead;
     - the micro-kernel keeps an `mr × nr` tile of the output in `mr·nr/L`
       vector registers (L lanes from `vector-bits`) across the k block: per
       k, `nr/L` vector loads of b, `mr` broadcasts of a, `mr·nr/L` FMAs;
