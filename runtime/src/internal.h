@@ -94,6 +94,17 @@ dlc_status dlcrt_file_write_atomic(const char *path, const dlcrt_piece *pieces,
  * failure. Release with free(). */
 void *dlcrt_aligned_zalloc(size_t size);
 
+/* fpenv.c: the floating-point control word generated code runs under
+ * (x86 MXCSR without its status flags, aarch64 FPCR). dlcrt_fp_enter sets
+ * the calling thread's for a call into generated code (subnormals flushed
+ * unless dlc_set_flush_denormals(0)) and returns the caller's, which
+ * dlcrt_fp_leave restores. The pool copies a loop's caller's control word
+ * to the threads that run its chunks (dlcrt_fp_control/dlcrt_fp_set_control). */
+uint64_t dlcrt_fp_enter(void);
+void dlcrt_fp_leave(uint64_t saved);
+uint64_t dlcrt_fp_control(void);
+void dlcrt_fp_set_control(uint64_t control);
+
 /* -------------------------------------------------------------- dataset.c */
 typedef struct dlcrt_dataset_split {
   int64_t count;    /* examples; 0 for an absent split */

@@ -242,7 +242,9 @@ dlc_status dlc_infer(dlc_params *params, const void *const *inputs, void *const 
     args[k++] = outputs[i];
   }
   args[k] = params->workspace;
+  uint64_t fp = dlcrt_fp_enter();
   info->infer(args);
+  dlcrt_fp_leave(fp);
   return NULL;
 }
 
@@ -312,7 +314,9 @@ static dlc_status run_step(dlc_params *params, const char *what, dlc_packed_fn e
     args[k++] = &params->train_scalars[i];
   }
   args[k] = *workspace;
+  uint64_t fp = dlcrt_fp_enter();
   entry(args);
+  dlcrt_fp_leave(fp);
   if (out_loss) *out_loss = params->train_scalars[0];
   if (out_metrics && info->num_metrics > 0)
     memcpy(out_metrics, params->train_scalars + 1, (size_t)info->num_metrics * sizeof(float));

@@ -21,6 +21,8 @@
 //    thread-local flag), so loops never oversubscribe the machine. A call
 //    while another application thread's loop holds the pool (trylock) runs
 //    serially too rather than wait: two models may run concurrently.
+//  - A chunk runs under the floating-point mode of the loop's caller
+//    (rounding, flushing of subnormals: fpenv.c), whichever thread runs it.
 //  - Workers have 64 MiB stacks: generated kernels keep packing buffers of a
 //    few MiB on the stack (memref.alloca). They block asynchronous signals,
 //    which therefore go to the application's threads.
@@ -72,6 +74,7 @@ static struct {
   dlc_parallel_body body;
   void *ctx;
   int64_t n;
+  uint64_t fp_control;  // the caller's floating-point mode (fpenv.c)
   // The chunks still to be claimed: (generation mod 2^32, chunks, next
   // chunk) in one word, so a claim is one compare-and-swap and cannot take
   // a chunk of another loop.
@@ -234,6 +237,7 @@ static void run_chunks(uint64_t generation) {
     if (!atomic_compare_exchange_weak(&g_pool.claim, &current, current + 1)) continue;
     // The loop cannot end before this chunk does, so its fields stay.
     int64_t n = g_pool.n, base = n / chunks, extra = n % chunks;
+    dlcrt_fp_set_control(g_pool.fp_control);  // a no-op on the caller
     int64_t begin = c * base + (c < extra ? c : extra);
     int64_t end = begin + base + (c < extra ? 1 : 0);
     g_pool.body(g_pool.ctx, begin, end);
@@ -356,6 +360,7 @@ void dlc_parallel_for(dlc_parallel_body body, void *ctx, int64_t n) {
   g_pool.body = body;
   g_pool.ctx = ctx;
   g_pool.n = n;
+  g_pool.fp_control = dlcrt_fp_control();
   uint64_t generation = ++g_pool.generation;
   atomic_store(&g_pool.pending, (int)chunks);
   atomic_store(&g_pool.claim, claim_word(generation, chunks, 0));

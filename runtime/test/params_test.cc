@@ -4,6 +4,7 @@
 #include "internal.h"
 #include "test_util.h"
 
+#include <atomic>
 #include <cstring>
 #include <vector>
 
@@ -191,6 +192,57 @@ TEST(Infer, PacksArgumentsAndReusesWorkspace) {
   DLC_ASSERT_ERROR(dlc_infer(params, null_inputs, outputs), "input 'x' is NULL");
   dlc_params_free(params);
 }
+
+#if defined(__x86_64__) || defined(__aarch64__)
+// A fake inference whose parallel loop computes, on every thread, a product
+// whose exact value is subnormal (1e-20²) and reads a subnormal operand:
+// flushed, both are 0.
+struct SubnormalSeen {
+  std::atomic<int> chunks{0}, flushed{0}, kept{0};
+};
+SubnormalSeen g_subnormal;
+
+void subnormal_chunk(void *, int64_t, int64_t) {
+  volatile float tiny = 1e-20f, subnormal = 1e-40f;
+  const float product = tiny * tiny, operand = subnormal * 1.0f;
+  ++g_subnormal.chunks;
+  if (product == 0.0f && operand == 0.0f) ++g_subnormal.flushed;
+  if (product != 0.0f && operand != 0.0f) ++g_subnormal.kept;
+}
+
+void fake_infer_subnormal(void **) { dlc_parallel_for(subnormal_chunk, nullptr, 64); }
+
+float subnormal_product_here() {
+  volatile float tiny = 1e-20f;
+  return tiny * tiny;
+}
+
+TEST(Infer, FlushesSubnormalsOnEveryThreadAndRestoresTheCallers) {
+  dlc_model_info info = model({});
+  info.infer = fake_infer_subnormal;
+  dlc_params *params = nullptr;
+  DLC_ASSERT_OK(dlc_params_create(&info, &params));
+  const int threads = dlc_get_num_threads();
+  DLC_ASSERT_OK(dlc_set_num_threads(4));
+  ASSERT_NE(subnormal_product_here(), 0.0f);  // the test thread keeps IEEE underflow
+
+  EXPECT_EQ(dlc_get_flush_denormals(), 1);  // the default
+  g_subnormal.chunks = g_subnormal.flushed = g_subnormal.kept = 0;
+  DLC_ASSERT_OK(dlc_infer(params, nullptr, nullptr));
+  EXPECT_EQ(g_subnormal.chunks, 4);
+  EXPECT_EQ(g_subnormal.flushed, 4);  // pool threads too
+  EXPECT_NE(subnormal_product_here(), 0.0f);  // the caller's mode is back
+
+  dlc_set_flush_denormals(0);
+  g_subnormal.chunks = g_subnormal.flushed = g_subnormal.kept = 0;
+  DLC_ASSERT_OK(dlc_infer(params, nullptr, nullptr));
+  EXPECT_EQ(g_subnormal.kept, 4);  // and pool threads that flushed before no longer do
+
+  dlc_set_flush_denormals(1);
+  DLC_ASSERT_OK(dlc_set_num_threads(threads));
+  dlc_params_free(params);
+}
+#endif
 
 TEST(Infer, ZeroWorkspaceStillPassesValidPointer) {
   const std::vector<dlc_param_info> ps = {

@@ -412,6 +412,17 @@ dlc_status dlc_set_num_threads(int num_threads);
 /* The number of threads parallel loops use now (>= 1). */
 int dlc_get_num_threads(void);
 
+/* Subnormal floats. Generated code runs with subnormals flushed to zero
+ * (x86 FTZ and DAZ, aarch64 FZ): a result that would be subnormal is ±0 and
+ * a subnormal operand reads as ±0, because on x86 each operation that meets
+ * one costs 10–100× a normal one, and training drives gradients and
+ * optimizer moments into that range. dlc_infer, dlc_train_step and
+ * dlc_eval_step set the mode on the calling thread for the call and restore
+ * the caller's on return; pool threads take the caller's. Pass 0 for IEEE
+ * gradual underflow in later calls (the default is 1). */
+void dlc_set_flush_denormals(int flush);
+int dlc_get_flush_denormals(void);
+
 /* The entry point generated code calls for a parallel loop of n iterations:
  * splits [0, n) into T = min(threads, n) contiguous chunks whose sizes
  * differ by at most one, in order, and calls body(ctx, begin, end) once per
