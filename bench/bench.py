@@ -408,12 +408,26 @@ def timed(fn, min_seconds):
             return elapsed / calls
 
 
+# Seconds of quiet before each timed run. A system's idle threads go on
+# spinning for a while after its last call, and on two cores they take
+# the cores of whatever runs next: OpenBLAS's workers spin about 0.107 s
+# (measured: CPU time burnt during a sleep after one sgemm), PyTorch's
+# OpenMP threads about 4.5 ms, libdlcrt's pool 0.1 ms. Without the pause
+# the first half of each 0.2 s dlc run after OpenBLAS shared its cores
+# with OpenBLAS's spinning thread (sgemm 1024^3: 9.3 ms, against 6.9 ms
+# with the pause).
+SETTLE_SECONDS = 0.15
+
+
 def compare(a, b, reps, min_seconds):
-    """Interleaved A, B runs after a warm-up of each; the per-call times."""
+    """Interleaved A, B runs after a warm-up of each, each run after
+    SETTLE_SECONDS of quiet; the per-call times."""
     a(), b()
     ta, tb = [], []
     for _ in range(reps):
+        time.sleep(SETTLE_SECONDS)
         ta.append(timed(a, min_seconds))
+        time.sleep(SETTLE_SECONDS)
         tb.append(timed(b, min_seconds))
     return ta, tb
 
