@@ -103,3 +103,23 @@ func.func @left_alone(%x: memref<16x16xf32>, %y: memref<16x16xf32>, %r: memref<1
   }
   return
 }
+
+// -----
+
+// A copy into a subview (a Concat's slot) becomes vector loops: row stride
+// 80 in the target, 32 in the source. A copy between whole buffers stays a
+// memref.copy (an llvm.memcpy later).
+// CHECK-LABEL: func.func @strided_copy
+// CHECK: %[[SLOT:.*]] = memref.subview
+// CHECK-NOT: memref.copy %{{.*}}, %[[SLOT]]
+// CHECK: scf.parallel
+// CHECK: scf.for {{.*}} to %c32{{.*}} step %c16
+// CHECK: vector.load {{.*}} vector<16xf32>
+// CHECK: vector.store
+// CHECK: memref.copy %{{.*}}, %{{.*}} : memref<4x32xf32> to memref<4x32xf32>
+func.func @strided_copy(%x: memref<4x32xf32>, %y: memref<4x80xf32>, %z: memref<4x32xf32>) {
+  %slot = memref.subview %y[0, 48] [4, 32] [1, 1] : memref<4x80xf32> to memref<4x32xf32, strided<[80, 1], offset: 48>>
+  memref.copy %x, %slot : memref<4x32xf32> to memref<4x32xf32, strided<[80, 1], offset: 48>>
+  memref.copy %x, %z : memref<4x32xf32> to memref<4x32xf32>
+  return
+}

@@ -26,6 +26,26 @@ using namespace mlir::dlc;
 
 namespace {
 
+/// A memref.copy between views that are not both contiguous (a Concat
+/// writing an input into its slot, bufferized from tensor.insert_slice)
+/// becomes a copy generic, which this pass then vectorizes. Left as it is,
+/// it would lower to a call of `memrefCopy`, a library function that
+/// generated code does not link with.
+void expandStridedCopy(memref::CopyOp op) {
+  auto source = cast<MemRefType>(op.getSource().getType());
+  auto target = cast<MemRefType>(op.getTarget().getType());
+  if (source.getLayout().isIdentity() && target.getLayout().isIdentity())
+    return; // lowered to llvm.memcpy
+  OpBuilder b(op);
+  AffineMap id = AffineMap::getMultiDimIdentityMap(source.getRank(), b.getContext());
+  linalg::GenericOp::create(
+      b, op.getLoc(), ValueRange{op.getSource()}, ValueRange{op.getTarget()},
+      ArrayRef<AffineMap>{id, id},
+      SmallVector<utils::IteratorType>(source.getRank(), utils::IteratorType::parallel),
+      [](OpBuilder &nb, Location l, ValueRange args) { linalg::YieldOp::create(nb, l, args[0]); });
+  op.erase();
+}
+
 struct Plan {
   linalg::GenericOp op;
   SmallVector<FlatOperand> operands; // inputs then outputs
@@ -215,6 +235,7 @@ struct VectorizeElementwisePass
     : mlir::dlc::impl::VectorizeElementwiseBase<VectorizeElementwisePass> {
   using Base::Base;
   void runOnOperation() override {
+    getOperation().walk([](memref::CopyOp op) { expandStridedCopy(op); });
     std::vector<Plan> plans;
     getOperation().walk([&](linalg::GenericOp op) {
       if (std::optional<Plan> p = plan(op, vectorBits))

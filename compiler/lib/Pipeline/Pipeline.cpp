@@ -73,7 +73,7 @@ void mlir::dlc::buildLowerToLinalgPipeline(OpPassManager &pm) {
 // The upstream part is written as a textual pipeline: it is the exact string
 // one would give mlir-opt to reproduce a stage by hand.
 static constexpr const char *kBufferize =
-    "one-shot-bufferize{bufferize-function-boundaries "
+    "eliminate-empty-tensors,one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map "
     "unknown-type-conversion=identity-layout-map},"
     "dlc-drop-in-place-results,"

@@ -1,4 +1,4 @@
-// dlc-convert-to-linalg of the tensor ops: index-computing linalg.generic ops (Slice, SliceGrad, Concat, Gather: linalg.index + tensor.extract), reductions (ReduceMax, ArgMax carrying (max, index)), GatherGrad as a scatter-add reduction over the indices, Squeeze through Reshape; no calls.
+// dlc-convert-to-linalg of the tensor ops: index-computing linalg.generic ops (Slice with a negative step, SliceGrad, Gather: linalg.index + tensor.extract), Slice with positive steps as tensor.extract_slice, Concat as tensor.insert_slice, reductions (ReduceMax, ArgMax carrying (max, index)), GatherGrad as a scatter-add reduction over the indices, Squeeze through Reshape; no calls.
 // RUN: dlc-opt %s -dlc-convert-to-linalg -split-input-file | FileCheck %s
 
 // ArgMax: one reduction with two outputs, the first index kept on ties (ogt).
@@ -70,6 +70,17 @@ func.func @reducemax(%x: tensor<4x3xf32>) -> tensor<4xf32> {
 
 // -----
 
+// Slice with positive steps: a strided view of the input.
+// CHECK-LABEL: func.func @slice_positive_steps
+// CHECK: %[[V:.*]] = tensor.extract_slice %{{.*}}[1, 2] [2, 3] [2, 2] : tensor<6x8xf32> to tensor<2x3xf32>
+// CHECK: return %[[V]]
+func.func @slice_positive_steps(%x: tensor<6x8xf32>) -> tensor<2x3xf32> {
+  %0 = dlc.Slice %x {starts = array<i64: 1, 2>, ends = array<i64: 5, 8>, steps = array<i64: 2, 2>} : (tensor<6x8xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
 // Slice with a negative step: input index start + i * step.
 // CHECK-LABEL: func.func @slice
 // CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<3xf32>)
@@ -85,14 +96,17 @@ func.func @slice(%x: tensor<6xf32>) -> tensor<3xf32> {
 
 // -----
 
-// Concat: no tensor.insert_slice (its strided copies would need memrefCopy).
+// Concat: each non-empty input inserted into its slot (bufferized in place
+// or as a copy into a subview; no per-element select over the inputs). The
+// empty input is skipped, the offsets still count it.
 // CHECK-LABEL: func.func @concat
-// CHECK-NOT: insert_slice
-// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<2x5xf32>)
-// CHECK-COUNT-2: tensor.extract
-// CHECK: arith.select
-// CHECK-NOT: dlc.
-func.func @concat(%a: tensor<2x3xf32>, %b: tensor<2x2xf32>) -> tensor<2x5xf32> {
-  %0 = dlc.Concat %a, %b {axis = 1 : si64} : (tensor<2x3xf32>, tensor<2x2xf32>) -> tensor<2x5xf32>
+// CHECK-SAME: (%[[A:.*]]: tensor<2x3xf32>, %[[E:.*]]: tensor<2x0xf32>, %[[B:.*]]: tensor<2x2xf32>)
+// CHECK: %[[R:.*]] = tensor.empty() : tensor<2x5xf32>
+// CHECK: %[[R1:.*]] = tensor.insert_slice %[[A]] into %[[R]][0, 0] [2, 3] [1, 1]
+// CHECK: %[[R2:.*]] = tensor.insert_slice %[[B]] into %[[R1]][0, 3] [2, 2] [1, 1]
+// CHECK: return %[[R2]]
+// CHECK-NOT: linalg.generic
+func.func @concat(%a: tensor<2x3xf32>, %e: tensor<2x0xf32>, %b: tensor<2x2xf32>) -> tensor<2x5xf32> {
+  %0 = dlc.Concat %a, %e, %b {axis = 1 : si64} : (tensor<2x3xf32>, tensor<2x0xf32>, tensor<2x2xf32>) -> tensor<2x5xf32>
   return %0 : tensor<2x5xf32>
 }

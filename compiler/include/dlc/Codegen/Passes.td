@@ -348,6 +348,12 @@ def VectorizeElementwise : Pass<"dlc-vectorize-elementwise", "func::FuncOp"> {
       inputs loaded as vectors (or one element broadcast), the body applied
       lane by lane, outputs stored; d's tail in one masked step.
 
+    A `memref.copy` whose source or target is not a whole buffer (a
+    Concat's input copied into its slot, a strided Slice returned as an
+    output) becomes such a copy generic first: the loop lowering would make
+    it a call of `memrefCopy`, a library function generated code does not
+    link with.
+
     Everything else (row reductions along the contiguous loop, gathers,
     transposes, index-dependent bodies) is left for the loop lowering.
   }];
@@ -356,6 +362,7 @@ def VectorizeElementwise : Pass<"dlc-vectorize-elementwise", "func::FuncOp"> {
            "Width of the target's vector registers in bits">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
                            "::mlir::memref::MemRefDialect",
                            "::mlir::scf::SCFDialect",
                            "::mlir::vector::VectorDialect"];
