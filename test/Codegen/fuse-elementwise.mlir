@@ -1,6 +1,8 @@
 // dlc-fuse-elementwise: elementwise producers fuse into consumers that read
 // them through a permutation of all their loops (computed once, never
-// stored); never into contractions.
+// stored); never into contractions. An elementwise op reading a
+// contraction's epilogue through an expand_shape (its only reader) is
+// rewritten over the collapsed shape to fuse with it.
 // RUN: dlc-opt %s --pass-pipeline='builtin.module(func.func(dlc-fuse-elementwise))' -split-input-file | FileCheck %s
 
 #id = affine_map<(m, n) -> (m, n)>
@@ -131,4 +133,100 @@ func.func @not_through_broadcast(%b: tensor<16xf32>, %x: tensor<8x16xf32>) -> te
     linalg.yield %s : f32
   } -> tensor<8x16xf32>
   return %1 : tensor<8x16xf32>
+}
+
+// -----
+
+#a = affine_map<(n, m, k, p) -> (m, k)>
+#b = affine_map<(n, m, k, p) -> (n, k, p)>
+#y = affine_map<(n, m, k, p) -> (n, m, p)>
+#id3 = affine_map<(n, m, p) -> (n, m, p)>
+#ch3 = affine_map<(n, m, p) -> (m)>
+#id4 = affine_map<(n, m, h, w) -> (n, m, h, w)>
+
+// A convolution's product [N, M, P] plus its bias, reshaped to NCHW, then a
+// ReLU (the reshape's only reader): the ReLU is rewritten over [N, M, P]
+// and fuses with the bias, so the GEMM codegen can take both as the
+// product's epilogue; the reshape moves after it.
+// CHECK-LABEL: func.func @conv_bias_relu
+// CHECK: %[[P:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction", "parallel"]
+// CHECK: %[[R:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel"]{{.*}} ins(%[[P]], %{{.*}} : tensor<2x4x6xf32>, tensor<4xf32>)
+// CHECK: arith.addf
+// CHECK: arith.maximumf
+// CHECK: %[[Y:.*]] = tensor.expand_shape %[[R]]
+// CHECK-NOT: linalg.generic
+// CHECK: return %[[Y]]
+func.func @conv_bias_relu(%w: tensor<4x5xf32>, %col: tensor<2x5x6xf32>, %bias: tensor<4xf32>)
+    -> tensor<2x4x2x3xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e3 = tensor.empty() : tensor<2x4x6xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%e3 : tensor<2x4x6xf32>) -> tensor<2x4x6xf32>
+  %p = linalg.generic {indexing_maps = [#a, #b, #y],
+                       iterator_types = ["parallel", "parallel", "reduction", "parallel"]}
+      ins(%w, %col : tensor<4x5xf32>, tensor<2x5x6xf32>) outs(%acc : tensor<2x4x6xf32>) {
+  ^bb0(%x: f32, %c: f32, %o: f32):
+    %m = arith.mulf %x, %c : f32
+    %s = arith.addf %o, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<2x4x6xf32>
+  %yb = linalg.generic {indexing_maps = [#id3, #ch3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%p, %bias : tensor<2x4x6xf32>, tensor<4xf32>) outs(%e3 : tensor<2x4x6xf32>) {
+  ^bb0(%v: f32, %bv: f32, %o: f32):
+    %s = arith.addf %v, %bv : f32
+    linalg.yield %s : f32
+  } -> tensor<2x4x6xf32>
+  %y4 = tensor.expand_shape %yb [[0], [1], [2, 3]] output_shape [2, 4, 2, 3] : tensor<2x4x6xf32> into tensor<2x4x2x3xf32>
+  %e4 = tensor.empty() : tensor<2x4x2x3xf32>
+  %r = linalg.generic {indexing_maps = [#id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%y4 : tensor<2x4x2x3xf32>) outs(%e4 : tensor<2x4x2x3xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %m = arith.maximumf %v, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<2x4x2x3xf32>
+  return %r : tensor<2x4x2x3xf32>
+}
+
+// -----
+
+#a = affine_map<(n, m, k, p) -> (m, k)>
+#b = affine_map<(n, m, k, p) -> (n, k, p)>
+#y = affine_map<(n, m, k, p) -> (n, m, p)>
+#id3 = affine_map<(n, m, p) -> (n, m, p)>
+#ch3 = affine_map<(n, m, p) -> (m)>
+#id4 = affine_map<(n, m, h, w) -> (n, m, h, w)>
+
+// The same reshape read twice (in a training step the ReLU's gradient reads
+// the pre-activation too): left as it is, the ReLU stays over NCHW.
+// CHECK-LABEL: func.func @reshape_read_twice
+// CHECK: tensor.expand_shape
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "parallel"]
+// CHECK: arith.maximumf
+func.func @reshape_read_twice(%w: tensor<4x5xf32>, %col: tensor<2x5x6xf32>, %bias: tensor<4xf32>)
+    -> (tensor<2x4x2x3xf32>, tensor<2x4x2x3xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %e3 = tensor.empty() : tensor<2x4x6xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%e3 : tensor<2x4x6xf32>) -> tensor<2x4x6xf32>
+  %p = linalg.generic {indexing_maps = [#a, #b, #y],
+                       iterator_types = ["parallel", "parallel", "reduction", "parallel"]}
+      ins(%w, %col : tensor<4x5xf32>, tensor<2x5x6xf32>) outs(%acc : tensor<2x4x6xf32>) {
+  ^bb0(%x: f32, %c: f32, %o: f32):
+    %m = arith.mulf %x, %c : f32
+    %s = arith.addf %o, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<2x4x6xf32>
+  %yb = linalg.generic {indexing_maps = [#id3, #ch3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%p, %bias : tensor<2x4x6xf32>, tensor<4xf32>) outs(%e3 : tensor<2x4x6xf32>) {
+  ^bb0(%v: f32, %bv: f32, %o: f32):
+    %s = arith.addf %v, %bv : f32
+    linalg.yield %s : f32
+  } -> tensor<2x4x6xf32>
+  %y4 = tensor.expand_shape %yb [[0], [1], [2, 3]] output_shape [2, 4, 2, 3] : tensor<2x4x6xf32> into tensor<2x4x2x3xf32>
+  %e4 = tensor.empty() : tensor<2x4x2x3xf32>
+  %r = linalg.generic {indexing_maps = [#id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%y4 : tensor<2x4x2x3xf32>) outs(%e4 : tensor<2x4x2x3xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %m = arith.maximumf %v, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<2x4x2x3xf32>
+  return %r, %y4 : tensor<2x4x2x3xf32>, tensor<2x4x2x3xf32>
 }

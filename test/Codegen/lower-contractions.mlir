@@ -262,3 +262,48 @@ func.func @product_still_needed(%x: memref<32x64xf32>, %w: memref<64x48xf32>,
   memref.copy %c, %z : memref<32x48xf32> to memref<32x48xf32>
   return
 }
+
+// -----
+
+#a = affine_map<(n, m, k, p) -> (m, k)>
+#b = affine_map<(n, m, k, p) -> (n, k, p)>
+#y = affine_map<(n, m, k, p) -> (n, m, p)>
+#id3 = affine_map<(n, m, p) -> (n, m, p)>
+#ch3 = affine_map<(n, m, p) -> (m)>
+
+// A convolution's product (filter [M, K] times each image's im2col
+// [K, P]) with its channel bias and a ReLU (what dlc-fuse-elementwise makes
+// of Conv + Relu): the epilogue adds bias[m], one element per tile row
+// broadcast along it, and no generic is left.
+// CHECK-LABEL: func.func @conv_bias_relu
+// CHECK-NOT: linalg.fill
+// CHECK: scf.parallel
+// CHECK: memref.load
+// CHECK: vector.broadcast
+// CHECK: arith.addf {{.*}} : vector<{{[0-9]+}}xf32>
+// CHECK: arith.maximumf {{.*}} : vector<{{[0-9]+}}xf32>
+// CHECK: vector.{{(masked)?}}store
+// CHECK-NOT: linalg.generic
+// CHECK: return
+func.func @conv_bias_relu(%w: memref<64x288xf32>, %col: memref<2x288x121xf32>,
+                          %bias: memref<64xf32>, %out: memref<2x64x121xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %p = memref.alloc() : memref<2x64x121xf32>
+  linalg.fill ins(%zero : f32) outs(%p : memref<2x64x121xf32>)
+  linalg.generic {indexing_maps = [#a, #b, #y],
+                  iterator_types = ["parallel", "parallel", "reduction", "parallel"]}
+      ins(%w, %col : memref<64x288xf32>, memref<2x288x121xf32>) outs(%p : memref<2x64x121xf32>) {
+  ^bb0(%x: f32, %c: f32, %o: f32):
+    %0 = arith.mulf %x, %c : f32
+    %1 = arith.addf %o, %0 : f32
+    linalg.yield %1 : f32
+  }
+  linalg.generic {indexing_maps = [#id3, #ch3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%p, %bias : memref<2x64x121xf32>, memref<64xf32>) outs(%out : memref<2x64x121xf32>) {
+  ^bb0(%v: f32, %bv: f32, %o: f32):
+    %0 = arith.addf %v, %bv : f32
+    %1 = arith.maximumf %0, %zero : f32
+    linalg.yield %1 : f32
+  }
+  return
+}

@@ -661,6 +661,34 @@ def _g3(rng, cname):
     return Case(m, {"x": x}, {"r": (r, F32, 0.0), "z": (r + r * r, F32, 0.0)})
 
 
+def conv_relu_case(cname, rng, keep_preactivation):
+    """Conv with bias, then Relu: at inference the Relu and the bias run in
+    the GEMM kernel's epilogue; with the pre-activation also an output (two
+    readers) only the bias does."""
+    x, w, b = rnd(rng, [2, 8, 12, 12]), rnd(rng, [16, 8, 3, 3]), rnd(rng, [16])
+    outs = ["y", "c"] if keep_preactivation else ["y"]
+    m = graph_model(cname, [("x", x), ("w", w), ("b", b)],
+                    [node("Conv", ["x", "w", "b"], "c", pads=[1, 0, 1, 0]),
+                     node("Relu", ["c"], "y")], outs)
+    c = ref_conv(x, w, b, pads=(1, 0, 1, 0))
+    atol = (72 + 3) * T.UNIT_ROUNDOFF[np.dtype(F32)] * ref_conv(
+        np.abs(x), np.abs(w), np.abs(b), pads=(1, 0, 1, 0))
+    refs = {"y": (np.maximum(c, 0.0), F32, atol)}
+    if keep_preactivation:
+        refs["c"] = (c, F32, atol)
+    return Case(m, {"x": x, "w": w, "b": b}, refs)
+
+
+@case("graph", "graph_conv_bias_relu")
+def _g_conv_relu(rng, cname):
+    return conv_relu_case(cname, rng, keep_preactivation=False)
+
+
+@case("graph", "graph_conv_bias_relu_and_preactivation")
+def _g_conv_relu_pre(rng, cname):
+    return conv_relu_case(cname, rng, keep_preactivation=True)
+
+
 @case("graph", "graph_transpose_softmax_transpose")
 def _g4(rng, cname):
     x = rnd(rng, [2, 3, 4], scale=3)

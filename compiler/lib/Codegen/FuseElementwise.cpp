@@ -4,7 +4,9 @@
 // elementwise fusion; what is dlc's is the rule of when to fuse: only where
 // the consumer reads the producer's result through a permutation of all of
 // its loops, so the fused op computes each producer element exactly once,
-// and only when the consumer is the producer's only reader.
+// and only when the consumer is the producer's only reader. An elementwise
+// op that reads a convolution's biased product through its reshape to NCHW
+// is first rewritten over the product's shape (readsProductThroughReshape).
 //
 //===----------------------------------------------------------------------===//
 
@@ -39,11 +41,38 @@ bool fusesWithoutRecomputation(OpOperand *use) {
   return map.isPermutation() && map.getNumDims() == consumer.getNumLoops();
 }
 
+/// An elementwise op that reads, through a tensor.expand_shape, an
+/// elementwise op on a contraction's result (a convolution's product plus
+/// its bias, [N, M, P] viewed as [N, M, oH, oW]; then, say, a Relu): it is
+/// rewritten over the collapsed shape, so that it fuses with the bias and
+/// dlc-lower-contractions applies both to the product's tiles. Only the
+/// reshape's one reader (in a training step the Relu's gradient reads the
+/// pre-activation too; collapsing the Relu alone then measured 15% slower),
+/// and only ops that write fresh tensors (an optimizer update writes its
+/// parameter in place and keeps its shape).
+bool readsProductThroughReshape(OpOperand *use) {
+  auto reshape = use->get().getDefiningOp<tensor::ExpandShapeOp>();
+  auto consumer = dyn_cast<linalg::GenericOp>(use->getOwner());
+  if (!reshape || !consumer || !reshape->hasOneUse() ||
+      consumer.getNumLoops() != consumer.getNumParallelLoops() ||
+      !llvm::all_of(consumer.getDpsInits(),
+                    [](Value v) { return v.getDefiningOp<tensor::EmptyOp>(); }))
+    return false;
+  auto elementwise = reshape.getSrc().getDefiningOp<linalg::GenericOp>();
+  if (!elementwise || elementwise.getNumLoops() != elementwise.getNumParallelLoops())
+    return false;
+  return llvm::any_of(elementwise.getDpsInputs(), [](Value in) {
+    auto producer = in.getDefiningOp<linalg::GenericOp>();
+    return producer && producer.getNumReductionLoops() > 0;
+  });
+}
+
 struct FuseElementwisePass
     : mlir::dlc::impl::FuseElementwiseBase<FuseElementwisePass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     linalg::populateElementwiseOpsFusionPatterns(patterns, fusesWithoutRecomputation);
+    linalg::populateFoldReshapeOpsByCollapsingPatterns(patterns, readsProductThroughReshape);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -1,4 +1,4 @@
-// dlc-convert-to-linalg of Conv, whole: im2col into a fresh [N, K, P] tensor, the filter reshaped to [M, K], one batched contraction in the form the GEMM codegen takes (out + A*B, one reduction loop, the row of col and Y innermost), the result reshaped to NCHW and the bias added by a separate generic.
+// dlc-convert-to-linalg of Conv, whole: im2col into a fresh [N, K, P] tensor, the filter reshaped to [M, K], one batched contraction in the form the GEMM codegen takes (out + A*B, one reduction loop, the row of col and Y innermost), the bias added to the product by a separate generic (which the GEMM codegen takes as its epilogue), then the result reshaped to NCHW.
 // RUN: dlc-opt %s -dlc-convert-to-linalg | FileCheck %s
 
 // X [2, 3, 6, 5], W [4, 3, 3, 2], pads (1, 0, 1, 0), stride 1: Xpad
@@ -9,7 +9,8 @@
 // CHECK-DAG: #[[$A:.*]] = affine_map<(d0, d1, d2, d3) -> (d1, d2)>
 // CHECK-DAG: #[[$B:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d2, d3)>
 // CHECK-DAG: #[[$OUT:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>
-// CHECK-DAG: #[[$BIAS:.*]] = affine_map<(d0, d1, d2, d3) -> (d1)>
+// CHECK-DAG: #[[$ID3:.*]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+// CHECK-DAG: #[[$BIAS:.*]] = affine_map<(d0, d1, d2) -> (d1)>
 // CHECK-LABEL: func.func @conv
 // CHECK-SAME: (%[[X:.*]]: tensor<2x3x6x5xf32>, %[[W:.*]]: tensor<4x3x3x2xf32>, %[[BV:.*]]: tensor<4xf32>)
 // The padding: X read at a clamped index, 0 outside.
@@ -31,11 +32,11 @@
 // CHECK-NEXT: %[[P:.*]] = arith.mulf %[[IA]], %[[IB]] : f32
 // CHECK-NEXT: %[[S:.*]] = arith.addf %[[O]], %[[P]] : f32
 // CHECK-NEXT: linalg.yield %[[S]] : f32
-// CHECK: %[[Y:.*]] = tensor.expand_shape %[[YM]] {{\[\[}}0], [1], [2, 3]] output_shape [2, 4, 6, 4] : tensor<2x4x24xf32> into tensor<2x4x6x4xf32>
-// The bias, after.
-// CHECK: %[[R:.*]] = linalg.generic {indexing_maps = [#[[$ID4]], #[[$BIAS]], #[[$ID4]]]{{.*}} ins(%[[Y]], %[[BV]] : tensor<2x4x6x4xf32>, tensor<4xf32>)
+// The bias, on the product, then the reshape to NCHW.
+// CHECK: %[[YB:.*]] = linalg.generic {indexing_maps = [#[[$ID3]], #[[$BIAS]], #[[$ID3]]]{{.*}} ins(%[[YM]], %[[BV]] : tensor<2x4x24xf32>, tensor<4xf32>)
 // CHECK: arith.addf
-// CHECK: return %[[R]]
+// CHECK: %[[Y:.*]] = tensor.expand_shape %[[YB]] {{\[\[}}0], [1], [2, 3]] output_shape [2, 4, 6, 4] : tensor<2x4x24xf32> into tensor<2x4x6x4xf32>
+// CHECK: return %[[Y]]
 func.func @conv(%x: tensor<2x3x6x5xf32>, %w: tensor<4x3x3x2xf32>, %b: tensor<4xf32>) -> tensor<2x4x6x4xf32> {
   %0 = dlc.Conv %x, %w, %b {pads = array<i64: 1, 0, 1, 0>}
       : (tensor<2x3x6x5xf32>, tensor<4x3x3x2xf32>, tensor<4xf32>) -> tensor<2x4x6x4xf32>

@@ -1,4 +1,4 @@
-// dlc-convert-to-linalg of Conv and its gradient helpers as im2col + contraction (conv-im2col.mlir shows a whole plain Conv): groups as a batch loop of the contractions, strides/dilations in the im2col map, padding as a generic reading X at a clamped index (0 outside), the bias added after; the data gradient's col2im as a gather; then pooling.
+// dlc-convert-to-linalg of Conv and its gradient helpers as im2col + contraction (conv-im2col.mlir shows a whole plain Conv): groups as a batch loop of the contractions, strides/dilations in the im2col map, padding as a generic reading X at a clamped index (0 outside), the bias added to the product before its reshape to NCHW; the data gradient's col2im as a gather; then pooling.
 // RUN: dlc-opt %s -dlc-convert-to-linalg -split-input-file | FileCheck %s
 
 // Group 2 (Mg 3, Cg 2), strides 2, dilations (1, 2), pads (1, 0, 0, 1):
@@ -6,7 +6,8 @@
 // collapsed to [N, G, K, P], W to [G, Mg, K],
 // loops (n, g, m, k, p) with g a batch loop of both operands.
 // CHECK-DAG: #[[$ID:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
-// CHECK-DAG: #[[$BIAS:.*]] = affine_map<(d0, d1, d2, d3) -> (d1)>
+// CHECK-DAG: #[[$ID3:.*]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+// CHECK-DAG: #[[$BIAS:.*]] = affine_map<(d0, d1, d2) -> (d1)>
 // CHECK-DAG: #[[$XCOL:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1 * 2 + d4, d5 * 2 + d2, d6 * 2 + d3 * 2)>
 // CHECK-DAG: #[[$COLW:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d4, d2, d3, d5, d6)>
 // CHECK-DAG: #[[$A:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d1, d2, d3)>
@@ -27,9 +28,9 @@
 // CHECK: arith.mulf
 // CHECK: arith.addf
 // CHECK: %[[YM:.*]] = tensor.collapse_shape %[[YG]] {{\[\[}}0], [1, 2], [3]] : tensor<2x2x3x12xf32> into tensor<2x6x12xf32>
-// CHECK: %[[Y4:.*]] = tensor.expand_shape %[[YM]] {{\[\[}}0], [1], [2, 3]] output_shape [2, 6, 4, 3] : tensor<2x6x12xf32> into tensor<2x6x4x3xf32>
-// CHECK: %[[R:.*]] = linalg.generic {indexing_maps = [#[[$ID]], #[[$BIAS]], #[[$ID]]]{{.*}} ins(%[[Y4]], %[[B]] : tensor<2x6x4x3xf32>, tensor<6xf32>)
-// CHECK: return %[[R]]
+// CHECK: %[[YB:.*]] = linalg.generic {indexing_maps = [#[[$ID3]], #[[$BIAS]], #[[$ID3]]]{{.*}} ins(%[[YM]], %[[B]] : tensor<2x6x12xf32>, tensor<6xf32>)
+// CHECK: %[[Y4:.*]] = tensor.expand_shape %[[YB]] {{\[\[}}0], [1], [2, 3]] output_shape [2, 6, 4, 3] : tensor<2x6x12xf32> into tensor<2x6x4x3xf32>
+// CHECK: return %[[Y4]]
 func.func @conv(%x: tensor<2x4x9x8xf32>, %w: tensor<6x2x3x3xf32>, %b: tensor<6xf32>) -> tensor<2x6x4x3xf32> {
   %0 = dlc.Conv %x, %w, %b {group = 2 : si64, strides = array<i64: 2, 2>, pads = array<i64: 1, 0, 0, 1>, dilations = array<i64: 1, 2>}
       : (tensor<2x4x9x8xf32>, tensor<6x2x3x3xf32>, tensor<6xf32>) -> tensor<2x6x4x3xf32>

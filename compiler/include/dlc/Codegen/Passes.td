@@ -314,6 +314,15 @@ def FuseElementwise : Pass<"dlc-fuse-elementwise", "func::FuncOp"> {
     loop; its producers and its epilogue fuse in
     dlc-lower-contractions instead.
 
+    Reshapes: a convolution's product is `[N, M, P]`, its bias is added
+    there and the sum is reshaped to `[N, M, oH, oW]`. An all-parallel op
+    writing a fresh tensor that is the only reader of such an expand_shape
+    (of an elementwise op on a contraction's result) is rewritten over the
+    collapsed shape, the reshape moving after it (upstream's folding of
+    reshapes by collapsing), so that it too fuses with the bias and lands in
+    the product's epilogue: Conv + Relu at inference. In a training step the
+    Relu's gradient reads the pre-activation too, and the Relu stays.
+
     Before:
     ```mlir
     %b = linalg.generic {iterator_types = ["parallel", "parallel"]}

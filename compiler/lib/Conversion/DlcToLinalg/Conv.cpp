@@ -208,16 +208,20 @@ Value outputMatrices(OpBuilder &b, Location loc, Value y, const ConvShape &s) {
   return ym;
 }
 
-/// y[n, m, h, w] + bias[m], a separate elementwise generic (a later fusion
-/// pass merges it into the producer's tiles).
+/// y[n, m, ...] + bias[m] (channels along dimension 1), a separate
+/// elementwise generic: dlc-lower-contractions applies it to the tiles of
+/// the product it follows (Conv: [N, M, P]), dlc-fuse-elementwise merges it
+/// with other elementwise producers or consumers.
 Value addChannelBias(OpBuilder &b, Location loc, Value y, Value bias) {
   MLIRContext *ctx = b.getContext();
   auto type = cast<RankedTensorType>(y.getType());
-  auto id = AffineMap::getMultiDimIdentityMap(4, ctx);
+  unsigned rank = type.getRank();
+  auto id = AffineMap::getMultiDimIdentityMap(rank, ctx);
   return linalg::GenericOp::create(
              b, loc, TypeRange{type}, ValueRange{y, bias}, ValueRange{createEmpty(b, loc, type)},
-             ArrayRef<AffineMap>{id, AffineMap::get(4, 0, {getAffineDimExpr(1, ctx)}, ctx), id},
-             iterators(4, 0),
+             ArrayRef<AffineMap>{id, AffineMap::get(rank, 0, {getAffineDimExpr(1, ctx)}, ctx),
+                                 id},
+             iterators(rank, 0),
              [](OpBuilder &nb, Location l, ValueRange args) {
                linalg::YieldOp::create(nb, l,
                                        Value(arith::AddFOp::create(nb, l, args[0], args[1])));
@@ -252,7 +256,8 @@ std::pair<Value, Value> windowOrigin(OpBuilder &nb, Location l, Value pos, Value
 // Y'[n, (g,) m, p] = sum_k W'[(g,) m, k] col[n, (g,) k, p] with W' the
 // filter as a matrix (broadcast over n) and loops (n, (g,) m, p, k); the
 // nest runs (.., m, k, p), so the inner loop streams a row of col and of
-// Y' (buildContraction). Y' is Y reshaped; the bias is added after.
+// Y' (buildContraction). The bias is added to Y' (the GEMM's epilogue),
+// which is then reshaped to Y.
 struct ConvLowering : OpConversionPattern<ConvOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -280,10 +285,12 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
                                 /*rowInnermost=*/true);
     if (s.grouped())
       ym = collapse(rewriter, loc, ym, s.type({s.n, s.m, s.p()}), {{0}, {1, 2}, {3}});
-    Value y = expand(rewriter, loc, ym, type, {{0}, {1}, {2, 3}});
+    // The bias is added to the product before it is reshaped to NCHW, so
+    // that dlc-lower-contractions finds it right after the contraction and
+    // adds it to the tiles in registers (its epilogue).
     if (Value bias = adaptor.getB())
-      y = addChannelBias(rewriter, loc, y, bias);
-    rewriter.replaceOp(op, y);
+      ym = addChannelBias(rewriter, loc, ym, bias);
+    rewriter.replaceOp(op, expand(rewriter, loc, ym, type, {{0}, {1}, {2, 3}}));
     return success();
   }
 };
