@@ -689,6 +689,26 @@ def _g_conv_relu_pre(rng, cname):
     return conv_relu_case(cname, rng, keep_preactivation=True)
 
 
+def concat_slice_case(cname, rng, level):
+    """Concat (inputs copied into slots of one buffer) and a strided Slice
+    of it (a view), both outputs: the strided copies must work at every
+    optimization level."""
+    a, b = rnd(rng, [3, 5]), rnd(rng, [3, 20])
+    m = graph_model(cname, [("a", a), ("b", b)],
+                    [node("Concat", ["a", "b"], "y", axis=1),
+                     node("Slice", ["y"], "z", starts=[1], ends=[24], axes=[1], steps=[2])],
+                    ["y", "z"])
+    y = np.concatenate([a, b], axis=1)
+    return Case(m, {"a": a, "b": b}, {"y": (y, F32, 0.0), "z": (y[:, 1:24:2], F32, 0.0)},
+                extra_args=["-O%d" % level])
+
+
+for _level in (0, 3):
+    @case("graph", "graph_concat_strided_slice_O%d" % _level)
+    def _g_concat_slice(rng, cname, _level=_level):
+        return concat_slice_case(cname, rng, _level)
+
+
 @case("graph", "graph_transpose_softmax_transpose")
 def _g4(rng, cname):
     x = rnd(rng, [2, 3, 4], scale=3)
