@@ -67,9 +67,9 @@ func.func @column_sum(%x: memref<64x32xf32>, %g: memref<1x32xf32>) {
 #rsum = affine_map<(m, n) -> (m)>
 
 // Left alone: a transpose (an input strided along the contiguous loop), a
-// row reduction (the output is not contiguous along any parallel loop), a
-// body that reads linalg.index, an integer division (a masked lane could
-// divide by zero).
+// row reduction whose output is not simply combined (acc * 2 + v), a body
+// that reads linalg.index, an integer division (a masked lane could divide
+// by zero).
 // CHECK-LABEL: func.func @left_alone
 // CHECK-COUNT-4: linalg.generic
 // CHECK-NOT: vector.
@@ -83,7 +83,9 @@ func.func @left_alone(%x: memref<16x16xf32>, %y: memref<16x16xf32>, %r: memref<1
   linalg.generic {indexing_maps = [#id, #rsum], iterator_types = ["parallel", "reduction"]}
       ins(%x : memref<16x16xf32>) outs(%r : memref<16xf32>) {
   ^bb0(%v: f32, %acc: f32):
-    %0 = arith.addf %acc, %v : f32
+    %two = arith.constant 2.0 : f32
+    %d = arith.mulf %acc, %two : f32
+    %0 = arith.addf %d, %v : f32
     linalg.yield %0 : f32
   }
   linalg.generic {indexing_maps = [#id], iterator_types = ["parallel", "parallel"]}
@@ -121,5 +123,48 @@ func.func @strided_copy(%x: memref<4x32xf32>, %y: memref<4x80xf32>, %z: memref<4
   %slot = memref.subview %y[0, 48] [4, 32] [1, 1] : memref<4x80xf32> to memref<4x32xf32, strided<[80, 1], offset: 48>>
   memref.copy %x, %slot : memref<4x32xf32> to memref<4x32xf32, strided<[80, 1], offset: 48>>
   memref.copy %x, %z : memref<4x32xf32> to memref<4x32xf32>
+  return
+}
+
+// -----
+
+#id = affine_map<(m, n) -> (m, n)>
+#row = affine_map<(m, n) -> (m)>
+
+// Row reductions along the contiguous loop (a softmax's max, then its sum of
+// exp(x - max)): L partial results per row in vector lanes, 100 = 6 * 16 + 4
+// columns (a vector loop carrying them, a masked tail that keeps the
+// masked-off lanes), then one vector.reduction with the output's old value.
+// CHECK-LABEL: func.func @softmax_rows
+// CHECK-NOT: linalg.generic
+// CHECK: scf.parallel
+// CHECK: arith.constant dense<0xFF800000> : vector<16xf32>
+// CHECK: scf.for {{.*}} to %c96{{.*}} step %c16 iter_args
+// CHECK: arith.maximumf {{.*}} : vector<16xf32>
+// CHECK: vector.constant_mask [4] : vector<16xi1>
+// CHECK: arith.select
+// CHECK: vector.reduction <maximumf>, %{{.*}}, %{{.*}} : vector<16xf32> into f32
+// CHECK: memref.store
+// CHECK: scf.parallel
+// CHECK: arith.constant dense<0.000000e+00> : vector<16xf32>
+// CHECK: scf.for {{.*}} iter_args
+// CHECK: vector.broadcast
+// CHECK: math.exp {{.*}} : vector<16xf32>
+// CHECK: vector.reduction <add>, %{{.*}}, %{{.*}} : vector<16xf32> into f32
+func.func @softmax_rows(%x: memref<8x100xf32>, %max: memref<8xf32>, %sum: memref<8xf32>) {
+  linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]}
+      ins(%x : memref<8x100xf32>) outs(%max : memref<8xf32>) {
+  ^bb0(%v: f32, %acc: f32):
+    %0 = arith.maximumf %v, %acc : f32
+    linalg.yield %0 : f32
+  }
+  linalg.generic {indexing_maps = [#id, #row, #row], iterator_types = ["parallel", "reduction"]}
+      ins(%x, %max : memref<8x100xf32>, memref<8xf32>) outs(%sum : memref<8xf32>) {
+  ^bb0(%v: f32, %m: f32, %acc: f32):
+    %0 = arith.subf %v, %m : f32
+    %1 = math.exp %0 : f32
+    %2 = arith.addf %acc, %1 : f32
+    linalg.yield %2 : f32
+  }
   return
 }

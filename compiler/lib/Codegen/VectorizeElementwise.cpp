@@ -16,6 +16,8 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
+#include <limits>
+
 namespace mlir::dlc {
 #define GEN_PASS_DEF_VECTORIZEELEMENTWISE
 #include "dlc/Codegen/Passes.h.inc"
@@ -54,7 +56,96 @@ struct Plan {
   SmallVector<unsigned> outer;       // the other parallel loops
   SmallVector<unsigned> reductions;  // in loop order
   int64_t lanes = 0;
+  /// A row reduction: d is the one reduction loop, along which the inputs
+  /// are contiguous (or constant) and the outputs do not move; each output
+  /// is `combiners[i](out, value)`, kept in L partial results per row.
+  bool rowReduction = false;
+  SmallVector<vector::CombiningKind> combiners;
 };
+
+/// The kind of `yielded` when it combines the output block argument `out`
+/// (used by nothing else) with another value: a sum, product, max or min.
+std::optional<vector::CombiningKind> combinerOf(Value yielded, BlockArgument out) {
+  Operation *op = yielded.getDefiningOp();
+  if (!op || op->getNumOperands() != 2 || !out.hasOneUse() ||
+      (op->getOperand(0) != out && op->getOperand(1) != out) ||
+      op->getOperand(0) == op->getOperand(1))
+    return std::nullopt;
+  if (isa<arith::AddFOp>(op))
+    return vector::CombiningKind::ADD;
+  if (isa<arith::MulFOp>(op))
+    return vector::CombiningKind::MUL;
+  if (isa<arith::MaximumFOp>(op))
+    return vector::CombiningKind::MAXIMUMF;
+  if (isa<arith::MinimumFOp>(op))
+    return vector::CombiningKind::MINIMUMF;
+  if (isa<arith::MaxNumFOp>(op))
+    return vector::CombiningKind::MAXNUMF;
+  if (isa<arith::MinNumFOp>(op))
+    return vector::CombiningKind::MINNUMF;
+  return std::nullopt;
+}
+
+/// The value of `kind` that leaves any other unchanged.
+double identityOf(vector::CombiningKind kind) {
+  switch (kind) {
+  case vector::CombiningKind::ADD:
+    return 0.0;
+  case vector::CombiningKind::MUL:
+    return 1.0;
+  case vector::CombiningKind::MAXIMUMF:
+  case vector::CombiningKind::MAXNUMF:
+    return -std::numeric_limits<double>::infinity();
+  default:
+    return std::numeric_limits<double>::infinity();
+  }
+}
+
+/// The row-reduction form of `p` (operands flattened, sizes set), if the
+/// generic has one reduction loop along which every input is contiguous or
+/// constant and no output moves, and every output is combined as
+/// combinerOf recognizes (a softmax's max and sum, a LayerNorm's mean).
+bool planRowReduction(Plan &p) {
+  auto iterators = p.op.getIteratorTypesArray();
+  std::optional<unsigned> r;
+  for (unsigned d = 0; d < iterators.size(); ++d)
+    if (iterators[d] == utils::IteratorType::reduction) {
+      if (r)
+        return false;
+      r = d;
+    }
+  if (!r || p.sizes[*r] < 2)
+    return false;
+  unsigned numInputs = p.op.getNumDpsInputs();
+  bool contiguous = false;
+  for (auto [n, flat] : llvm::enumerate(p.operands)) {
+    int64_t coef = flat.coef[*r];
+    if (n >= numInputs ? coef != 0 : coef > 1)
+      return false;
+    contiguous |= coef == 1;
+  }
+  Block &body = p.op.getRegion().front();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  for (unsigned i = 0; i < p.op.getNumDpsInits(); ++i) {
+    if (!isa<FloatType>(body.getArgument(numInputs + i).getType()))
+      return false;
+    std::optional<vector::CombiningKind> kind =
+        combinerOf(yield.getOperand(i), body.getArgument(numInputs + i));
+    if (!kind)
+      return false;
+    p.combiners.push_back(*kind);
+  }
+  if (!contiguous)
+    return false;
+  p.rowReduction = true;
+  p.inner = *r;
+  p.outer.clear();
+  p.reductions.clear();
+  for (unsigned d = 0; d < iterators.size(); ++d)
+    if (d != *r)
+      p.outer.push_back(d);
+  return true;
+}
 
 bool dividesByVector(Operation &op) {
   return isa<arith::DivSIOp, arith::DivUIOp, arith::RemSIOp, arith::RemUIOp,
@@ -93,14 +184,21 @@ std::optional<Plan> plan(linalg::GenericOp op, unsigned vectorBits) {
   for (unsigned d = 0; d < numLoops; ++d)
     if (iterators[d] == utils::IteratorType::parallel && out0.coef[d] == 1)
       inner = d;
-  if (!inner || p.sizes[*inner] < 2)
-    return std::nullopt;
-  p.inner = *inner;
-  for (auto [n, flat] : llvm::enumerate(p.operands)) {
-    bool isOutput = int64_t(n) >= op.getNumDpsInputs();
-    if (flat.coef[p.inner] > 1 || (isOutput && flat.coef[p.inner] != 1))
+  auto elementwiseAlong = [&](unsigned d) {
+    for (auto [n, flat] : llvm::enumerate(p.operands)) {
+      bool isOutput = int64_t(n) >= op.getNumDpsInputs();
+      if (flat.coef[d] > 1 || (isOutput && flat.coef[d] != 1))
+        return false;
+    }
+    return true;
+  };
+  if (!inner || p.sizes[*inner] < 2 || !elementwiseAlong(*inner)) {
+    if (!planRowReduction(p))
       return std::nullopt;
+    p.lanes = std::max<int64_t>(1, vectorBits / std::max(widest, 8u));
+    return p;
   }
+  p.inner = *inner;
   for (unsigned d = 0; d < numLoops; ++d) {
     if (d == p.inner)
       continue;
@@ -155,6 +253,8 @@ private:
       for (auto [n, operand] : llvm::enumerate(p.operands))
         bases[n] = add(bases[n], mul(iv, operand.coef[d]));
     }
+    if (p.rowReduction)
+      return emitRowReduction();
     int64_t size = p.sizes[p.inner], full = size - size % p.lanes;
     if (full > 0)
       scf::ForOp::create(b, loc, idx(0), idx(full), idx(p.lanes), ValueRange{},
@@ -169,6 +269,63 @@ private:
       Value mask = vector::ConstantMaskOp::create(b, loc, maskType,
                                                   ArrayRef<int64_t>{size - full});
       emitChunk(idx(full), mask);
+    }
+  }
+
+  /// A row reduction: L partial results per output, each lane combining
+  /// the elements of d congruent to it mod L in order (the tail's lanes
+  /// masked off keep theirs), then the lanes combined by a fixed tree and
+  /// that with the output's old value. The order depends only on the
+  /// shapes, never on the thread count.
+  void emitRowReduction() {
+    linalg::GenericOp op = p.op;
+    unsigned numInputs = op.getNumDpsInputs(), numOutputs = op.getNumDpsInits();
+    Block &body = op.getRegion().front();
+    auto at = [&](unsigned n, Value x) {
+      return add(bases[n], mul(x, p.operands[n].coef[p.inner]));
+    };
+    SmallVector<Value> acc;
+    for (unsigned i = 0; i < numOutputs; ++i) {
+      VectorType type = vectorOf(views[numInputs + i]);
+      acc.push_back(arith::ConstantOp::create(
+          b, loc, type,
+          DenseElementsAttr::get(
+              type, b.getFloatAttr(type.getElementType(), identityOf(p.combiners[i])))));
+    }
+    auto step = [&](Value x, ValueRange carried, Value mask) {
+      IRMapping map;
+      for (unsigned n = 0; n < numInputs; ++n)
+        map.map(body.getArgument(n), load(n, at(n, x), mask));
+      for (unsigned i = 0; i < numOutputs; ++i)
+        map.map(body.getArgument(numInputs + i), carried[i]);
+      SmallVector<Value> next = vectorizeBody(b, loc, body, map, p.lanes);
+      if (mask)
+        for (unsigned i = 0; i < numOutputs; ++i)
+          next[i] = arith::SelectOp::create(b, loc, mask, next[i], carried[i]);
+      return next;
+    };
+    int64_t size = p.sizes[p.inner], full = size - size % p.lanes;
+    if (full > 0) {
+      auto loop = scf::ForOp::create(
+          b, loc, idx(0), idx(full), idx(p.lanes), acc,
+          [&](OpBuilder &nb, Location, Value x, ValueRange carried) {
+            OpBuilder::InsertionGuard g(b);
+            b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
+            scf::YieldOp::create(b, loc, step(x, carried, Value()));
+          });
+      acc = SmallVector<Value>(loop.getResults());
+    }
+    if (full != size) {
+      auto maskType = VectorType::get({p.lanes}, b.getI1Type());
+      Value mask = vector::ConstantMaskOp::create(b, loc, maskType,
+                                                  ArrayRef<int64_t>{size - full});
+      acc = step(idx(full), acc, mask);
+    }
+    for (unsigned i = 0; i < numOutputs; ++i) {
+      unsigned n = numInputs + i;
+      Value old = memref::LoadOp::create(b, loc, views[n], ValueRange{bases[n]});
+      Value total = vector::ReductionOp::create(b, loc, p.combiners[i], acc[i], old);
+      memref::StoreOp::create(b, loc, total, views[n], ValueRange{bases[n]});
     }
   }
 

@@ -357,13 +357,24 @@ def VectorizeElementwise : Pass<"dlc-vectorize-elementwise", "func::FuncOp"> {
       inputs loaded as vectors (or one element broadcast), the body applied
       lane by lane, outputs stored; d's tail in one masked step.
 
+    A reduction along the contiguous loop (a softmax's max and sum, a
+    LayerNorm's mean; one reduction loop, every input contiguous or
+    constant along it, every output `combine(out, value)` with combine an
+    addf, mulf, maximumf, minimumf, maxnumf or minnumf that nothing else
+    reads) is written per row as L partial results in vector lanes (each
+    lane combining the elements congruent to it mod L, in order; the masked
+    tail leaves the lanes past the row's end as they are), then one
+    `vector.reduction` of the lanes with the output's old value. The order
+    depends only on the shapes, so results do not depend on the thread
+    count; it differs from the scalar loop's by reassociation.
+
     A `memref.copy` whose source or target is not a whole buffer (a
     Concat's input copied into its slot, a strided Slice returned as an
     output) becomes such a copy generic first: the loop lowering would make
     it a call of `memrefCopy`, a library function generated code does not
     link with.
 
-    Everything else (row reductions along the contiguous loop, gathers,
+    Everything else (other reductions along the contiguous loop, gathers,
     transposes, index-dependent bodies) is left for the loop lowering.
   }];
   let options = [
