@@ -307,3 +307,29 @@ func.func @conv_bias_relu(%w: memref<64x288xf32>, %col: memref<2x288x121xf32>,
   }
   return
 }
+
+// -----
+
+#a = affine_map<(m, k, n) -> (m, k)>
+#bt = affine_map<(m, k, n) -> (n, k)>
+#c = affine_map<(m, k, n) -> (m, n)>
+
+// x·Wᵀ with many rows: W is packed transposed, by scalar copies, once per
+// task. Column blocks are split down to two panels before rows are, so the
+// 8 tasks are 4 column blocks of 64 x 2 row blocks (each panel packed twice
+// in all), not 2 x 4.
+// CHECK-LABEL: func.func @transposed_b_tasks
+// CHECK: scf.parallel (%[[T:.*]]) = (%c0) to (%c8)
+// AVX512: arith.remui %[[T]], %c4
+// AVX512: %[[REST:.*]] = arith.divui %[[T]], %c4
+// AVX512: arith.remui %[[REST]], %c2
+func.func @transposed_b_tasks(%x: memref<512x64xf32>, %w: memref<256x64xf32>, %y: memref<512x256xf32>) {
+  linalg.generic {indexing_maps = [#a, #bt, #c], iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%x, %w : memref<512x64xf32>, memref<256x64xf32>) outs(%y : memref<512x256xf32>) {
+  ^bb0(%p: f32, %q: f32, %acc: f32):
+    %0 = arith.mulf %p, %q : f32
+    %1 = arith.addf %acc, %0 : f32
+    linalg.yield %1 : f32
+  }
+  return
+}

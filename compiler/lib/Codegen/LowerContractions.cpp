@@ -270,10 +270,17 @@ Blocking chooseBlocking(const Contraction &c, unsigned vectorBits) {
     return batch * llvm::divideCeil(N, blk.nc) * llvm::divideCeil(M, blk.mc);
   };
   // Halve the column blocks, then the row blocks, until there are enough
-  // tasks or the blocks are down to a few register tiles.
+  // tasks or the blocks are down to a few register tiles (`minPanels`
+  // panels of nr columns). Every row block of a column block packs that
+  // block's b panels again; a transposed b is packed with scalar copies,
+  // so there column blocks go down to two panels before rows are split
+  // (the attention block's x·Wᵀ projections, 1024 x 256 x 256: inference
+  // 4.11 -> 3.50 ms; with row-major b the same cut measured slower).
+  bool rowMajorB = c.b.coef[c.n] == 1;
+  int64_t minPanels = rowMajorB ? 4 : 2;
   auto spread = [&] {
     constexpr int64_t kMinTasks = 8;
-    while (tasks() < kMinTasks && blk.nc >= 4 * blk.nr)
+    while (tasks() < kMinTasks && blk.nc >= minPanels * blk.nr)
       blk.nc = llvm::alignTo(blk.nc / 2, blk.nr);
     while (tasks() < kMinTasks && blk.mc >= 4 * blk.mr)
       blk.mc = llvm::alignTo(blk.mc / 2, blk.mr);
@@ -283,7 +290,6 @@ Blocking chooseBlocking(const Contraction &c, unsigned vectorBits) {
   // b in place when its rows are contiguous and it stays in cache anyway,
   // or when few rows of a reuse each packed panel.
   int64_t bBytes = K * N * c.elementBits / 8;
-  bool rowMajorB = c.b.coef[c.n] == 1;
   blk.packB = !rowMajorB || (bBytes > (1 << 20) && blk.mc > 4 * blk.mr);
   blk.dot = false;
 
@@ -300,6 +306,7 @@ Blocking chooseBlocking(const Contraction &c, unsigned vectorBits) {
     blk.kc = K;
     blk.nc = std::min<int64_t>(llvm::alignTo(N, blk.nr), 256);
     blk.mc = llvm::alignTo(M, blk.mr);
+    minPanels = 4; // nothing is packed
     spread();
   }
   return blk;
