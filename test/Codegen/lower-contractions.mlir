@@ -323,6 +323,16 @@ func.func @conv_bias_relu(%w: memref<64x288xf32>, %col: memref<2x288x121xf32>,
 // AVX512: arith.remui %[[T]], %c4
 // AVX512: %[[REST:.*]] = arith.divui %[[T]], %c4
 // AVX512: arith.remui %[[REST]], %c2
+// The packing: with 16 lanes, 16 x 16 blocks (16 column loads, a transpose
+// lowered to shuffles, 16 row stores) while 16 rows of k remain, then
+// scalar copies for the rest; with 8 lanes, scalar copies only.
+// AVX512-COUNT-16: vector.load {{.*}} : memref<{{[0-9]+}}xf32>, vector<16xf32>
+// AVX512: vector.shuffle
+// AVX512-NOT: vector.transpose
+// AVX512-COUNT-16: vector.store {{.*}} : memref<{{[0-9]+}}xf32>, vector<16xf32>
+// AVX2-NOT: vector.shuffle
+// CHECK: memref.load
+// CHECK: memref.store
 func.func @transposed_b_tasks(%x: memref<512x64xf32>, %w: memref<256x64xf32>, %y: memref<512x256xf32>) {
   linalg.generic {indexing_maps = [#a, #bt, #c], iterator_types = ["parallel", "reduction", "parallel"]}
       ins(%x, %w : memref<512x64xf32>, memref<256x64xf32>) outs(%y : memref<512x256xf32>) {

@@ -516,7 +516,7 @@ add_conv_transpose("convtranspose_all", [2, 4, 3, 4], [4, 1, 2, 3], bias=True, d
 # -------------------------------------------------------------------- Gemm
 
 def add_gemm(name, M, K, N, c_shape=None, alpha=None, beta=None, transA=0,
-             transB=0, dt=F32, b_param=False):
+             transB=0, dt=F32, b_param=False, extra_args=()):
     @case("gemm", name)
     def build(rng, cname):
         a = rnd(rng, [K, M] if transA else [M, K], dt)
@@ -546,7 +546,7 @@ def add_gemm(name, M, K, N, c_shape=None, alpha=None, beta=None, transA=0,
                 (1.0 if beta is None else beta) * np.asarray(c, np.float64))
         feed = {n: v for n, v in inputs}
         return Case(m, feed, {"y": (ref, dt, tol)},
-                    weights={"b": b} if b_param else None)
+                    weights={"b": b} if b_param else None, extra_args=extra_args)
 
 
 add_gemm("gemm_basic_noC", 3, 4, 5)
@@ -576,6 +576,13 @@ add_gemm("kernel_transB_k_blocks", 45, 600, 70, c_shape=[70], transB=1)
 add_gemm("kernel_transA_edges", 61, 90, 130, transA=1)
 add_gemm("kernel_tAtB", 20, 400, 35, c_shape=[20, 35], alpha=0.5, beta=2.0,
          transA=1, transB=1)
+# x.W^T with 128 rows or more: W packed through 16 x 16 register transposes
+# (AVX-512), with a scalar tail of k (300 = 18 * 16 + 12; 600 = k blocks of
+# 256, 256, 88 = 5 * 16 + 8) and clamped columns past N.
+add_gemm("kernel_transB_many_rows", 150, 300, 45, c_shape=[45], transB=1)
+add_gemm("kernel_transB_many_rows_k_blocks", 140, 600, 70, transB=1)
+add_gemm("kernel_transB_many_rows_haswell", 150, 300, 45, transB=1,
+         extra_args=["--mcpu=haswell"])
 
 
 # ----------------------------------------------- sizes (vector remainders)

@@ -18,6 +18,8 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -232,6 +234,10 @@ std::optional<Epilogue> findEpilogue(Contraction &c) {
   return e;
 }
 
+/// The side of the register transposes that pack a transposed b: 16 lanes
+/// (f32 on AVX-512), lowered by upstream's 16 x 16 shuffle sequence.
+constexpr int64_t kTransposeBlock = 16;
+
 /// The blocking of one contraction. All sizes are in elements.
 struct Blocking {
   int64_t lanes;     // vector length L
@@ -360,6 +366,8 @@ private:
   void buildTask(Value task);
   void packB(Value packed, Value bView, Value bBase, Value j0, Value jEnd, Value k0,
              Value kc);
+  void packTransposedBlock(Value packed, Value bView, Value bBase, Value j, int64_t x0,
+                           Value k, Value dst);
   void microKernel(Value aView, Value aBase, Value bSource, Value bPanelBase,
                    int64_t bRowStride, Value cView, Value cBase, Value i, Value j,
                    Value k0, Value kc);
@@ -518,13 +526,32 @@ void KernelBuilder::packB(Value packed, Value bView, Value bBase, Value j0, Valu
                 scf::YieldOp::create(b, loc);
               });
         } else {
-          // Transposed b: walk each column down k (contiguous when k's
-          // stride is 1) and scatter it into the panel.
+          // Transposed b. With k contiguous and 16 lanes: 16 x 16 blocks,
+          // 16 vector loads down k (one per column), a register transpose
+          // (vector.transpose, lowered to shuffles at the end of the pass),
+          // 16 vector stores along the panel's rows.
+          Value kVec = idx(0);
+          if (kStride == 1 && blk.lanes == kTransposeBlock && blk.nr % kTransposeBlock == 0) {
+            kVec = arith::SubIOp::create(
+                b, loc, kc, arith::RemUIOp::create(b, loc, kc, idx(kTransposeBlock)));
+            scf::ForOp::create(
+                b, loc, idx(0), kVec, idx(kTransposeBlock), ValueRange{},
+                [&](OpBuilder &nb2, Location, Value kk, ValueRange) {
+                  OpBuilder::InsertionGuard g2(b);
+                  b.setInsertionPoint(nb2.getInsertionBlock(), nb2.getInsertionPoint());
+                  for (int64_t x0 = 0; x0 < blk.nr; x0 += kTransposeBlock)
+                    packTransposedBlock(packed, bView, bBase, j, x0, add(k0, kk),
+                                        add(panelBase, mul(kk, blk.nr)));
+                  scf::YieldOp::create(b, loc);
+                });
+          }
+          // The rest of k (all of it otherwise): walk each column down k and
+          // scatter it into the panel.
           for (int64_t x = 0; x < blk.nr; ++x) {
             Value col = minIdx(add(j, idx(x)), idx(N - 1));
             Value colBase = add(add(bBase, mul(col, nStride)), mul(k0, kStride));
             scf::ForOp::create(
-                b, loc, idx(0), kc, idx(1), ValueRange{},
+                b, loc, kVec, kc, idx(1), ValueRange{},
                 [&](OpBuilder &nb2, Location, Value kk, ValueRange) {
                   OpBuilder::InsertionGuard g2(b);
                   b.setInsertionPoint(nb2.getInsertionBlock(), nb2.getInsertionPoint());
@@ -539,6 +566,24 @@ void KernelBuilder::packB(Value packed, Value bView, Value bBase, Value j0, Valu
         }
         scf::YieldOp::create(b, loc);
       });
+}
+
+/// packed[dst + r * nr + x0 + x] = b[k + r, min(j + x0 + x, N - 1)] for r, x
+/// in [0, 16): one 16 x 16 block of a transposed b (k contiguous).
+void KernelBuilder::packTransposedBlock(Value packed, Value bView, Value bBase, Value j,
+                                        int64_t x0, Value k, Value dst) {
+  int64_t N = c.loopSizes[c.n], nStride = c.b.coef[c.n];
+  auto blockType = VectorType::get({kTransposeBlock, kTransposeBlock}, c.elementType);
+  Value block = arith::ConstantOp::create(b, loc, blockType, b.getZeroAttr(blockType));
+  for (int64_t x = 0; x < kTransposeBlock; ++x) {
+    Value col = minIdx(add(j, idx(x0 + x)), idx(N - 1));
+    Value column = loadVector(b, loc, vecType, bView, add(add(bBase, mul(col, nStride)), k));
+    block = vector::InsertOp::create(b, loc, column, block, ArrayRef<int64_t>{x});
+  }
+  Value rows = vector::TransposeOp::create(b, loc, block, ArrayRef<int64_t>{1, 0});
+  for (int64_t r = 0; r < kTransposeBlock; ++r)
+    storeVector(b, loc, vector::ExtractOp::create(b, loc, rows, ArrayRef<int64_t>{r}), packed,
+                add(dst, idx(r * blk.nr + x0)));
 }
 
 /// out[i .. i+mr, j .. j+nr] += a[i .. i+mr, k0 .. k0+kc] * bPanel, with the
@@ -766,6 +811,13 @@ struct LowerContractionsPass
         c.zeroFill.erase();
       c.op.erase();
     }
+    // The packing transposes, as AVX-512 shuffles (the default lowering
+    // would move the 256 elements one by one).
+    RewritePatternSet patterns(&getContext());
+    vector::populateVectorTransposeLoweringPatterns(patterns,
+                                                    vector::VectorTransposeLowering::Shuffle16x16);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
   }
 };
 

@@ -246,7 +246,10 @@ def LowerContractions : Pass<"dlc-lower-contractions", "func::FuncOp"> {
       b's columns are packed into a stack buffer of `kc × nr` panels
       (contiguous, 64-byte aligned), unless b is row-major and either small
       enough to stay in cache (1 MiB) or reused by at most four register
-      tiles of rows, in which case the kernel streams it in place; with b
+      tiles of rows, in which case the kernel streams it in place; a
+      transposed b (k contiguous) is packed with 16 x 16 register
+      transposes when vectors have 16 lanes (lowered to shuffles at the end
+      of the pass), else and for k's remainder by scalar copies; with b
       transposed and fewer than 128 rows, a dot-product kernel streams both
       operands along k instead;
     - the micro-kernel keeps an `mr × nr` tile of the output in `mr·nr/L`
