@@ -104,6 +104,13 @@ struct ConvShape {
   RankedTensorType type(ArrayRef<int64_t> shape) const {
     return RankedTensorType::get(shape, et);
   }
+  /// [N, (G,) rows, cols]: a per-image (and per-group) matrix of the
+  /// batched contractions.
+  RankedTensorType perImage(int64_t rows, int64_t cols) const {
+    if (grouped())
+      return type({n, g, rows, cols});
+    return type({n, rows, cols});
+  }
 };
 
 /// The loops (n, [g,] three more) of a convolution's batched contraction,
@@ -277,10 +284,7 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
     unsigned numLoops = nest.numLoops;
     AffineExpr n = nest.n(), m = nest.last(0), p = nest.last(1), k = nest.last(2);
     auto map = [&](ArrayRef<AffineExpr> e) { return nest.map(e); };
-    SmallVector<int64_t> yShape{s.n, s.mg, s.p()};
-    if (s.grouped())
-      yShape.insert(yShape.begin() + 1, s.g);
-    Value ym = buildContraction(rewriter, loc, s.type(yShape), wm, col, map({m, k}),
+    Value ym = buildContraction(rewriter, loc, s.perImage(s.mg, s.p()), wm, col, map({m, k}),
                                 map({n, k, p}), map({n, m, p}), numLoops,
                                 /*rowInnermost=*/true);
     if (s.grouped())
@@ -329,10 +333,7 @@ struct ConvBackwardFilterLowering : OpConversionPattern<ConvBackwardFilterOp> {
     unsigned numLoops = nest.numLoops;
     AffineExpr n = nest.n(), k = nest.last(0), m = nest.last(1), p = nest.last(2);
     auto map = [&](ArrayRef<AffineExpr> e) { return nest.map(e); };
-    SmallVector<int64_t> partShape{s.n, s.k(), s.mg};
-    if (s.grouped())
-      partShape.insert(partShape.begin() + 1, s.g);
-    Value part = buildContraction(rewriter, loc, s.type(partShape), col, dym, map({n, k, p}),
+    Value part = buildContraction(rewriter, loc, s.perImage(s.k(), s.mg), col, dym, map({n, k, p}),
                                   map({n, m, p}), map({n, k, m}), numLoops,
                                   /*rowInnermost=*/false);
     // The sum over images, n outermost so the inner loop runs along rows
@@ -396,10 +397,7 @@ struct ConvBackwardDataLowering : OpConversionPattern<ConvBackwardDataOp> {
     unsigned numLoops = nest.numLoops;
     AffineExpr n = nest.n(), k = nest.last(0), p = nest.last(1), m = nest.last(2);
     auto map = [&](ArrayRef<AffineExpr> e) { return nest.map(e); };
-    SmallVector<int64_t> colShape{s.n, s.k(), s.p()};
-    if (s.grouped())
-      colShape.insert(colShape.begin() + 1, s.g);
-    Value dcol = buildContraction(rewriter, loc, s.type(colShape), wm, dym, map({m, k}),
+    Value dcol = buildContraction(rewriter, loc, s.perImage(s.k(), s.p()), wm, dym, map({m, k}),
                                   map({n, m, p}), map({n, k, p}), numLoops,
                                   /*rowInnermost=*/true);
     // [N, (G,) K, P] as [N, C, kH, kW, oH, oW].
